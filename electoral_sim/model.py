@@ -1,6 +1,7 @@
 """The agent-based election model."""
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from typing import Any
@@ -43,12 +44,18 @@ def _integer(name: str, value: object, low: int) -> int:
     return int(value)
 
 
-def _real(name: str, value: object, rule: str = "finite", ok=lambda x: True) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a {rule} number, got {value!r}")
-    if not ok(value):
-        raise ValueError(f"{name} must be a {rule} number, got {value!r}")
+def _real(name: str, value: object, rule: str = "a finite number", ok=lambda x: True) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or not ok(value):
+        raise ValueError(f"{name} must be {rule}, got {value!r}")
     return float(value)
+
+
+def _threshold(value: object) -> float:
+    return _real("threshold", value, "a number in [0, 1)", lambda x: 0 <= x < 1)
+
+
+def _temperature(value: object) -> float:
+    return _real("temperature", value, "a finite number > 0", lambda x: x > 0)
 
 
 def _parties(parties: object) -> tuple[dict[str, Any], ...]:
@@ -143,23 +150,51 @@ class ElectionModel:
         national_mood: float = 0.0,
         seed: int | None = None,
     ) -> None:
-        self.n_voters = _integer("n_voters", n_voters, 1)
-        self.n_constituencies = _integer("n_constituencies", n_constituencies, 1)
-        if self.n_constituencies > self.n_voters:
-            raise ValueError(
-                f"n_constituencies must be between 1 and n_voters={self.n_voters}, "
-                f"got {n_constituencies!r}"
-            )
+        checked = self.canonical_params(
+            n_voters=n_voters, n_constituencies=n_constituencies, parties=parties,
+            electoral_system=electoral_system, allocation_method=allocation_method,
+            threshold=threshold, temperature=temperature, economic_growth=economic_growth,
+            anti_incumbency=anti_incumbency, national_mood=national_mood,
+        )
+        self.__dict__.update(checked)
         self.parties = _parties(parties)
-        self.with_system(electoral_system).with_allocation(allocation_method)
-        self.with_threshold(threshold).with_temperature(temperature)
-        self.economic_growth = _real("economic_growth", economic_growth)
-        self.anti_incumbency = _real("anti_incumbency", anti_incumbency, "finite, non-negative", lambda x: x >= 0)
-        self.national_mood = _real("national_mood", national_mood)
         # with no seed, draw one from entropy and record it so the run can be repeated
         self.seed = _integer("seed", seed, 0) if seed is not None else new_seed()
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(self.seed)
         self._build_electorate()
+
+    @classmethod
+    def canonical_params(cls, **params: Any) -> dict[str, Any]:
+        """Validate parameters without simulating; return all of them, canonical.
+
+        Defaults are filled in, names normalised (``"pr"`` -> ``"PR"``) and
+        numbers typed, so equal configurations compare (and hash) equal.
+        Raises ``ValueError`` naming the first bad parameter.
+        """
+        bound = inspect.signature(cls).bind(**params)
+        bound.apply_defaults()
+        a = bound.arguments
+        n_voters = _integer("n_voters", a["n_voters"], 1)
+        n_constituencies = _integer("n_constituencies", a["n_constituencies"], 1)
+        if n_constituencies > n_voters:
+            raise ValueError(
+                f"n_constituencies must be between 1 and n_voters={n_voters}, got {a['n_constituencies']!r}"
+            )
+        parties = None if a["parties"] is None else [
+            {**p, "position": list(p["position"])} for p in _parties(a["parties"])
+        ]
+        return {
+            "n_voters": n_voters,
+            "n_constituencies": n_constituencies,
+            "parties": parties,
+            "electoral_system": systems.normalize_system(a["electoral_system"]),
+            "allocation_method": systems.normalize_method(a["allocation_method"]),
+            "threshold": _threshold(a["threshold"]),
+            "temperature": _temperature(a["temperature"]),
+            "economic_growth": _real("economic_growth", a["economic_growth"]),
+            "anti_incumbency": _real("anti_incumbency", a["anti_incumbency"], "a finite number >= 0", lambda x: x >= 0),
+            "national_mood": _real("national_mood", a["national_mood"]),
+        }
 
     # -- chainable setters -------------------------------------------------
     def with_system(self, electoral_system: str) -> ElectionModel:
@@ -174,12 +209,12 @@ class ElectionModel:
 
     def with_threshold(self, threshold: float) -> ElectionModel:
         """Set the PR legal threshold, a vote share in [0, 1); returns self."""
-        self.threshold = _real("threshold", threshold, "finite number in [0, 1), a", lambda x: 0 <= x < 1)
+        self.threshold = _threshold(threshold)
         return self
 
     def with_temperature(self, temperature: float) -> ElectionModel:
         """Set the logit temperature (> 0); returns self."""
-        self.temperature = _real("temperature", temperature, "finite, positive", lambda x: x > 0)
+        self.temperature = _temperature(temperature)
         return self
 
     # -- simulation -----------------------------------------------------------
@@ -212,7 +247,7 @@ class ElectionModel:
         pos, const = self._party_terms()
         # u_ij + ||v_i||^2 = 2 p_j . v_i + const_j, scaled by 1/T for the logit
         weights = (2.0 * pos / t).astype(np.float32)
-        offsets = (const / t).astype(np.float32)[:, None]
+        offsets = (const / t).astype(np.float32)
         counts = np.zeros(c * (n_parties + 1), dtype=np.int64)
         keys_base = self._constituency * np.int32(n_parties + 1)
         f32 = np.float32
@@ -220,20 +255,25 @@ class ElectionModel:
             stop = min(start + _CHUNK, n)
             xy = self.voter_positions[:, start:stop]
             u_choice, u_turnout = self.rng.random((2, stop - start), dtype=np.float32)
-            a = weights @ xy
-            a += offsets
+            x, y = xy
+            a = np.empty((n_parties, stop - start), dtype=np.float32)
+            for j in range(n_parties):  # by hand, not BLAS: single-threaded, same bits everywhere
+                np.multiply(x, weights[j, 0], out=a[j])
+                a[j] += offsets[j]
+                a[j] += weights[j, 1] * y
             best = a.max(axis=0)
             a -= best
             np.exp(a, out=a)
-            np.cumsum(a, axis=0, out=a)
+            for j in range(1, n_parties):  # cumulative sums (np.cumsum on axis 0 is slow)
+                a[j] += a[j - 1]
             total = a[-1]
             u_choice *= total
             choice = (a[0] < u_choice).astype(np.int32)
             for j in range(1, n_parties - 1):
                 choice += a[j] < u_choice
             # turnout: alienation = max(0, ||v||^2 - T * best), indifference from max prob 1/total
-            alienation = xy[0] * xy[0]
-            alienation += xy[1] * xy[1]
+            alienation = x * x
+            alienation += y * y
             alienation -= f32(t) * best
             np.maximum(alienation, 0, out=alienation)
             propensity = f32(BASE_TURNOUT) - f32(ALIENATION_WEIGHT) * alienation

@@ -1,0 +1,162 @@
+"""Batch runs of parameter sweeps: :class:`ParameterSweep` and :class:`BatchRunner`.
+
+Seed derivation, config identity and summaries are documented in
+:mod:`electoral_sim.sweep`; the Snakemake pipeline uses the same functions.
+"""
+from __future__ import annotations
+
+import inspect
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
+
+from electoral_sim.io import write_table
+from electoral_sim.model import ElectionModel
+from electoral_sim.sweep import (
+    ParameterSweep,
+    expand,
+    make_row,
+    resolve_seed,
+    results_frame,
+    run_seeds,
+    simulate,
+    summarize,
+)
+
+__all__ = ["BatchRunner", "ParameterSweep"]
+
+
+def _run_chunk(model_class: type, election_kwargs: dict | None, tasks: list[tuple[dict, int]]) -> list[dict]:
+    return [simulate(params, seed, model_class, election_kwargs) for params, seed in tasks]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork on Linux (no ``__main__`` guard needed, no re-import per task), else spawn."""
+    use_fork = sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if use_fork else "spawn")
+
+
+class BatchRunner:
+    """Run every configuration of a sweep ``n_runs_per_config`` times.
+
+    Parameters
+    ----------
+    model_class : ``ElectionModel`` or a class with the same interface.
+    parameter_sweep : the configurations to run.
+    n_runs_per_config : Monte Carlo runs per configuration (>= 1).
+    n_jobs : worker processes; 1 runs in-process, -1 uses every core.
+        Results do not depend on it.
+    election_kwargs : extra keyword arguments for ``run_election()``.
+    seed : base seed; None draws one from entropy (recorded in ``self.seed``).
+    verbose : show a progress bar over simulations.
+
+    Notes
+    -----
+    Every row is reproducible from its own columns:
+    ``ElectionModel(**params, seed=row.seed).run_election()``.
+    Parameter names and values are checked before anything runs.
+    """
+
+    def __init__(
+        self,
+        model_class: type = ElectionModel,
+        parameter_sweep: ParameterSweep | None = None,
+        n_runs_per_config: int = 1,
+        n_jobs: int = 1,
+        election_kwargs: dict[str, Any] | None = None,
+        seed: int | None = None,
+        verbose: bool = True,
+    ) -> None:
+        if not isinstance(parameter_sweep, ParameterSweep):
+            raise ValueError(f"parameter_sweep must be a ParameterSweep, got {parameter_sweep!r}")
+        if isinstance(n_runs_per_config, bool) or not isinstance(n_runs_per_config, int) or n_runs_per_config < 1:
+            raise ValueError(f"n_runs_per_config must be an integer >= 1, got {n_runs_per_config!r}")
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
+            raise ValueError(f"n_jobs must be an integer >= 1 or -1 (all cores), got {n_jobs!r}")
+        if election_kwargs:
+            accepted = inspect.signature(model_class.run_election).parameters
+            takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+            for name in election_kwargs:
+                if name not in accepted and not takes_any:
+                    raise ValueError(f"election_kwargs: {model_class.__name__}.run_election() takes no argument {name!r}")
+        self.model_class = model_class
+        self.parameter_sweep = parameter_sweep
+        self.n_runs_per_config = n_runs_per_config
+        self.n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        self.election_kwargs = dict(election_kwargs or {})
+        self.seed = resolve_seed(seed)
+        self.verbose = verbose
+        # validate every configuration now, before any simulation
+        self.configs = expand(parameter_sweep, self.seed, model_class)
+        self.param_names = list(self.configs[0]["params"]) if self.configs else []
+        self.results = None
+
+    def run(self):
+        """Run every simulation; return the results DataFrame.
+
+        Columns: ``config_idx, config_id, run_idx, seed``, one column per
+        parameter (swept, then fixed), then the metrics; rows in
+        ``(config_idx, run_idx)`` order.
+        """
+        seeds = run_seeds(self.seed, self.n_runs_per_config)
+        tasks = [(c["params"], s) for c in self.configs for s in seeds]
+        metrics = self._execute(tasks)
+        rows = [make_row(c, r, s, metrics[i * len(seeds) + r])
+                for i, c in enumerate(self.configs) for r, s in enumerate(seeds)]
+        self.results = results_frame(rows, self.param_names)
+        return self.results
+
+    def _execute(self, tasks: list[tuple[dict, int]]) -> list[dict]:
+        from tqdm.auto import tqdm
+
+        progress = tqdm(total=len(tasks), unit="sim", disable=not self.verbose)
+        workers = min(self.n_jobs, len(tasks))
+        if workers <= 1:
+            out = []
+            for params, seed in tasks:
+                out.append(simulate(params, seed, self.model_class, self.election_kwargs))
+                progress.update()
+            progress.close()
+            return out
+        # a few chunks per worker: little overhead, still balanced
+        size = max(1, -(-len(tasks) // (workers * 4)))
+        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        results: list[list[dict] | None] = [None] * len(chunks)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+                futures = {pool.submit(_run_chunk, self.model_class, self.election_kwargs, c): k
+                           for k, c in enumerate(chunks)}
+                for future in as_completed(futures):
+                    k = futures[future]
+                    results[k] = future.result()
+                    progress.update(len(chunks[k]))
+        except RuntimeError as exc:
+            if "bootstrapping phase" in str(exc) or "freeze_support" in str(exc):
+                raise RuntimeError(
+                    "n_jobs > 1 on this platform starts workers by re-importing your script: "
+                    "put the code that calls BatchRunner.run() under `if __name__ == \"__main__\":`, "
+                    "or use n_jobs=1"
+                ) from None
+            raise
+        finally:
+            progress.close()
+        return [m for chunk in results for m in chunk]
+
+    def _require_results(self):
+        if self.results is None:
+            raise ValueError("no results yet: call run() first")
+        return self.results
+
+    def get_summary_stats(self):
+        """Per-config summary (see :func:`electoral_sim.sweep.summarize`)."""
+        return summarize(self._require_results(), self.param_names)
+
+    def export_results(self, filepath: str, format: str = "auto") -> None:
+        """Write the results as csv, parquet or json (records), atomically."""
+        write_table(self._require_results(), filepath, format)
+
+    def export_summary(self, filepath: str, format: str = "auto") -> None:
+        """Write the summary as csv, parquet or json (records), atomically."""
+        write_table(self.get_summary_stats(), filepath, format)
