@@ -118,10 +118,14 @@ def allocate_seats(
             quota = total / (n_seats + 1)
         quota_seats = np.floor(valid / quota)
         remainder = valid / quota - quota_seats
-        if quota_seats.sum() > n_seats:  # exact Droop with a party exactly on a quota
-            quota_seats = np.ceil(valid / quota) - 1
-            remainder = valid / quota - quota_seats
     seats[:] = quota_seats
+    # the exact Droop quota V/(S+1) can hand out one seat too many when parties
+    # sit exactly on quotas: take it back from the smallest remainder
+    while seats.sum() > n_seats:
+        holders = np.flatnonzero(seats > 0)
+        loser = holders[np.lexsort((-rank[holders], remainder[holders]))[0]]
+        seats[loser] -= 1
+        remainder[loser] += 1.0
     left = n_seats - int(seats.sum())
     remainder = np.where(eligible, remainder, -1.0)
     # one remainder seat per party at most; cycle if more seats than parties remain

@@ -1,0 +1,22 @@
+# electoral-sim: YAML study -> one run per (config, seed) -> results, summary, figures.
+# Run `snakemake --cores N` (config/config.yaml) or add `--configfile config/examples/<study>.yaml`.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/plots.smk"
+
+
+rule all:
+    input:
+        get_final_output(),

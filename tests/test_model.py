@@ -1,0 +1,406 @@
+"""ElectionModel: reproducibility, result invariants, behaviour, validation."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from electoral_sim import ElectionModel
+from electoral_sim import metrics
+from electoral_sim.model import DEFAULT_PARTIES
+from electoral_sim.systems import ALLOCATION_METHODS, allocate_seats
+
+N = 5_000  # voters for quick single runs
+SEEDS = range(5)  # seeds for statistical comparisons
+
+RESULT_KEYS = {
+    "turnout", "gallagher", "loosemore_hanby", "enp_votes", "enp_seats", "vse",
+    "incumbent_vote_share", "incumbent_seat_share", "party_names", "vote_counts",
+    "seats", "vote_shares", "seat_shares", "winner", "n_seats",
+}
+
+
+def run(**kw):
+    kw.setdefault("n_voters", N)
+    return ElectionModel(**kw).run_election()
+
+
+def mean_of(key, n_voters=20_000, **kw):
+    return float(np.mean([run(n_voters=n_voters, seed=s, **kw)[key] for s in SEEDS]))
+
+
+THREE = [
+    {"name": "Red", "position": [-0.5, 0.0], "valence": 0.0, "incumbent": True},
+    {"name": "Blue", "position": [0.5, 0.0], "valence": 0.0},
+    {"name": "Yellow", "position": (0.0, 0.5)},
+]
+
+# ---------------------------------------------------------------------------
+# Reproducibility
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("system", ["FPTP", "PR"])
+def test_same_seed_same_result(system):
+    a = run(seed=123, electoral_system=system)
+    b = run(seed=123, electoral_system=system)
+    assert a == b
+
+
+def test_different_seeds_differ():
+    a, b = run(seed=1), run(seed=2)
+    assert a["vote_counts"] != b["vote_counts"]
+    assert a != b
+
+
+def test_seed_none_records_reproducible_seed():
+    model = ElectionModel(n_voters=N, n_constituencies=5)
+    assert isinstance(model.seed, int) and 0 <= model.seed < 2**63
+    first = model.run_election()
+    again = ElectionModel(n_voters=N, n_constituencies=5, seed=model.seed).run_election()
+    assert first == again
+
+
+def test_seed_none_draws_fresh_seeds():
+    seeds = {ElectionModel(n_voters=10, n_constituencies=1).seed for _ in range(3)}
+    assert len(seeds) == 3
+
+
+def test_integral_float_and_numpy_seed_equal_int_seed():
+    # _integer accepts integral floats and numpy integers (e.g. from YAML / pandas);
+    # they must mean the same seed as the plain int.
+    ref = run(seed=7)
+    assert run(seed=np.int64(7)) == ref
+    assert ElectionModel(n_voters=N, seed=np.int64(7)).seed == 7
+    assert run(seed=7.0) == ref
+
+
+def test_numpy_and_integral_float_params_accepted():
+    ref = run(n_voters=4_000, n_constituencies=4, temperature=0.5, seed=3)
+    assert run(n_voters=np.int64(4_000), n_constituencies=4.0, temperature=np.float64(0.5), seed=3) == ref
+
+
+# ---------------------------------------------------------------------------
+# Result keys and invariants
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "system, method, n_constituencies",
+    [("FPTP", "dhondt", 10), ("FPTP", "dhondt", 1), ("PR", "dhondt", 10), ("PR", "sainte_lague", 7),
+     ("PR", "hare", 13), ("PR", "droop", 25)],
+)
+def test_result_invariants(system, method, n_constituencies):
+    model = ElectionModel(n_voters=N, n_constituencies=n_constituencies, electoral_system=system,
+                          allocation_method=method, seed=11)
+    r = model.run_election()
+    expected_keys = RESULT_KEYS | ({"constituency_winners"} if system == "FPTP" else set())
+    assert set(r) == expected_keys
+    n_parties = len(DEFAULT_PARTIES)
+    assert r["party_names"] == [p["name"] for p in DEFAULT_PARTIES]
+    for key in ("vote_counts", "seats", "vote_shares", "seat_shares"):
+        assert len(r[key]) == n_parties
+    assert r["n_seats"] == n_constituencies
+    assert sum(r["seats"]) == n_constituencies
+    assert all(isinstance(s, int) and s >= 0 for s in r["seats"])
+    assert all(isinstance(v, int) and v >= 0 for v in r["vote_counts"])
+    assert sum(r["vote_shares"]) == pytest.approx(1.0)
+    assert sum(r["seat_shares"]) == pytest.approx(1.0)
+    assert 0.0 < r["turnout"] <= 1.0
+    assert sum(r["vote_counts"]) == round(r["turnout"] * N)
+    # metrics are those of the counted votes and seats
+    assert r["gallagher"] == pytest.approx(metrics.gallagher_index(r["vote_counts"], r["seats"]))
+    assert r["loosemore_hanby"] == pytest.approx(metrics.loosemore_hanby_index(r["vote_counts"], r["seats"]))
+    assert r["enp_votes"] == pytest.approx(metrics.effective_number_of_parties(r["vote_counts"]))
+    assert r["enp_seats"] == pytest.approx(metrics.effective_number_of_parties(r["seats"]))
+    assert 0.0 <= r["gallagher"] <= 100.0 and 0.0 <= r["loosemore_hanby"] <= 100.0
+    assert 1.0 <= r["enp_votes"] <= n_parties and 1.0 <= r["enp_seats"] <= n_parties
+    assert r["vse"] <= 1.0
+    inc = [i for i, p in enumerate(DEFAULT_PARTIES) if p["incumbent"]]
+    assert r["incumbent_vote_share"] == pytest.approx(sum(r["vote_shares"][i] for i in inc))
+    assert r["incumbent_seat_share"] == pytest.approx(sum(r["seat_shares"][i] for i in inc))
+    # winner: most seats, ties by votes then listed order
+    best = max(range(n_parties), key=lambda i: (r["seats"][i], r["vote_counts"][i], -i))
+    assert r["winner"] == r["party_names"][best]
+    if system == "FPTP":
+        assert len(r["constituency_winners"]) == n_constituencies
+        assert [r["constituency_winners"].count(name) for name in r["party_names"]] == r["seats"]
+    else:
+        assert r["seats"] == allocate_seats(r["vote_counts"], n_constituencies, method).tolist()
+
+
+def test_uneven_constituency_sizes():
+    # 1000 voters in 7 constituencies: 1000 = 7 * 142 + 6 -> six of 143 and one of 142
+    model = ElectionModel(n_voters=1000, n_constituencies=7, seed=2)
+    assert model.constituency_sizes.sum() == 1000
+    assert sorted(model.constituency_sizes.tolist()) == [142] + [143] * 6
+    assert sum(model.run_election()["seats"]) == 7
+
+
+def test_one_voter_per_constituency():
+    r = run(n_voters=20, n_constituencies=20, seed=4)
+    assert sum(r["seats"]) == 20
+    assert sum(r["vote_counts"]) <= 20
+
+
+# ---------------------------------------------------------------------------
+# Statistical behaviour (common seeds, small electorates)
+# ---------------------------------------------------------------------------
+
+
+def test_fptp_more_disproportional_than_pr():
+    fptp = mean_of("gallagher", electoral_system="FPTP")
+    pr = mean_of("gallagher", electoral_system="PR")
+    assert fptp > pr
+    assert fptp > 2 * pr  # by a wide margin, not noise
+
+
+def test_higher_temperature_raises_enp_votes():
+    low = mean_of("enp_votes", temperature=0.2)
+    mid = mean_of("enp_votes", temperature=0.5)
+    high = mean_of("enp_votes", temperature=2.0)
+    assert low < mid < high
+
+
+def test_economic_growth_raises_incumbent_vote_share():
+    shares = [mean_of("incumbent_vote_share", economic_growth=g) for g in (-0.05, 0.0, 0.05)]
+    assert shares[0] < shares[1] < shares[2], shares
+
+
+def test_anti_incumbency_lowers_incumbent_vote_share():
+    shares = [mean_of("incumbent_vote_share", anti_incumbency=a) for a in (0.0, 0.15, 0.3)]
+    assert shares[0] > shares[1] > shares[2], shares
+
+
+def test_national_mood_raises_incumbent_vote_share():
+    base = mean_of("incumbent_vote_share", national_mood=0.0)
+    up = mean_of("incumbent_vote_share", national_mood=0.2)
+    down = mean_of("incumbent_vote_share", national_mood=-0.2)
+    assert down < base < up
+
+
+# ---------------------------------------------------------------------------
+# Custom parties
+# ---------------------------------------------------------------------------
+
+
+def test_custom_parties_override_defaults():
+    model = ElectionModel(n_voters=N, n_constituencies=5, parties=THREE, seed=9)
+    r = model.run_election()
+    assert r["party_names"] == ["Red", "Blue", "Yellow"]
+    assert len(r["vote_counts"]) == len(r["seats"]) == 3
+    assert sum(r["seats"]) == 5
+    assert r["incumbent_vote_share"] == pytest.approx(r["vote_shares"][0])
+    # defaults filled in for omitted keys
+    assert model.parties[2]["valence"] == 0.0 and model.parties[2]["incumbent"] is False
+    assert r["winner"] in {"Red", "Blue", "Yellow"}
+    assert set(r["constituency_winners"]) <= {"Red", "Blue", "Yellow"}
+
+
+def test_custom_parties_tuple_and_valence_dominance():
+    parties = (
+        {"name": "Strong", "position": (0.0, 0.0), "valence": 5.0},
+        {"name": "Weak", "position": (0.1, 0.1), "valence": -5.0},
+    )
+    r = run(parties=parties, n_constituencies=4, seed=1)
+    assert r["seats"] == [4, 0]
+    assert r["winner"] == "Strong"
+    assert r["vote_shares"][0] > 0.99
+
+
+def test_no_incumbent_gives_nan_incumbent_shares():
+    parties = [{"name": "A", "position": [0, 0]}, {"name": "B", "position": [0.3, 0.3]}]
+    r = run(parties=parties, seed=1)
+    assert math.isnan(r["incumbent_vote_share"]) and math.isnan(r["incumbent_seat_share"])
+    assert sum(r["seats"]) == 10
+
+
+# ---------------------------------------------------------------------------
+# Chainable setters
+# ---------------------------------------------------------------------------
+
+
+def test_setters_return_model_and_chain():
+    m = ElectionModel(n_voters=N, seed=3)
+    assert m.with_system("pr") is m
+    assert m.with_allocation("Sainte-Lague") is m
+    assert m.with_threshold(0.05) is m
+    assert m.with_temperature(1.5) is m
+    out = ElectionModel(n_voters=N, seed=3).with_system("PR").with_allocation("hare").with_threshold(0.1).with_temperature(0.8)
+    assert isinstance(out, ElectionModel)
+    assert (out.electoral_system, out.allocation_method, out.threshold, out.temperature) == ("PR", "hare", 0.1, 0.8)
+    assert (m.electoral_system, m.allocation_method, m.threshold, m.temperature) == ("PR", "sainte_lague", 0.05, 1.5)
+
+
+def test_with_system_matches_constructor():
+    chained = ElectionModel(n_voters=N, seed=5).with_system("PR").run_election()
+    direct = ElectionModel(n_voters=N, seed=5, electoral_system="PR").run_election()
+    fptp = ElectionModel(n_voters=N, seed=5).run_election()
+    assert chained == direct
+    assert "constituency_winners" not in chained and "constituency_winners" in fptp
+    assert chained["vote_counts"] == fptp["vote_counts"]  # same electorate, same draws
+    assert chained["gallagher"] < fptp["gallagher"]
+
+
+@pytest.mark.parametrize("method", ALLOCATION_METHODS)
+def test_with_allocation_and_threshold_change_seats(method):
+    m = ElectionModel(n_voters=N, n_constituencies=20, seed=6, electoral_system="PR")
+    r = m.with_allocation(method).with_threshold(0.2).run_election()
+    assert r == ElectionModel(n_voters=N, n_constituencies=20, seed=6, electoral_system="PR",
+                              allocation_method=method, threshold=0.2).run_election()
+    assert r["seats"] == allocate_seats(r["vote_counts"], 20, method, 0.2).tolist()
+    shares = np.array(r["vote_shares"])
+    assert shares.max() >= 0.2  # the threshold bites: someone is above it...
+    assert (shares < 0.2).any()  # ...and someone below
+    assert all(s == 0 for s, v in zip(r["seats"], shares) if v < 0.2)
+    no_threshold = ElectionModel(n_voters=N, n_constituencies=20, seed=6, electoral_system="PR",
+                                 allocation_method=method).run_election()
+    assert no_threshold["seats"] != r["seats"]
+
+
+def test_with_temperature_changes_outcome():
+    cold = ElectionModel(n_voters=N, seed=8).with_temperature(0.2).run_election()
+    hot = ElectionModel(n_voters=N, seed=8).with_temperature(3.0).run_election()
+    assert cold == ElectionModel(n_voters=N, seed=8, temperature=0.2).run_election()
+    assert hot["enp_votes"] > cold["enp_votes"]
+
+
+@pytest.mark.parametrize(
+    "setter, bad, name",
+    [("with_system", "STV", "electoral_system"), ("with_allocation", "borda", "allocation_method"),
+     ("with_threshold", 1.0, "threshold"), ("with_temperature", 0, "temperature"),
+     ("with_temperature", "0.5", "temperature")],
+)
+def test_setters_validate(setter, bad, name):
+    m = ElectionModel(n_voters=10, n_constituencies=1, seed=0)
+    with pytest.raises(ValueError) as e:
+        getattr(m, setter)(bad)
+    assert name in str(e.value) and repr(bad) in str(e.value)
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------
+
+
+def bad(**kw):
+    kw.setdefault("n_voters", 100)
+    kw.setdefault("n_constituencies", 2)
+    with pytest.raises(ValueError) as e:
+        ElectionModel(**kw)
+    return str(e.value)
+
+
+@pytest.mark.parametrize("value", [0, -5, 2.5, True, "1000", None])
+def test_bad_n_voters(value):
+    msg = bad(n_voters=value)
+    assert "n_voters" in msg and ">= 1" in msg and repr(value) in msg
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, "5"])
+def test_bad_n_constituencies(value):
+    msg = bad(n_constituencies=value)
+    assert "n_constituencies" in msg and repr(value) in msg and "1" in msg
+
+
+def test_more_constituencies_than_voters():
+    msg = bad(n_voters=100, n_constituencies=101)
+    assert "n_constituencies" in msg and "n_voters" in msg and "100" in msg and "101" in msg
+
+
+@pytest.mark.parametrize("value", [0, 0.0, -0.5, float("inf"), float("nan"), "0.5", None])
+def test_bad_temperature(value):
+    msg = bad(temperature=value)
+    assert "temperature" in msg and repr(value) in msg
+    assert "> 0" in msg or "positive" in msg
+
+
+@pytest.mark.parametrize("value", ["STV", "", "first past the post", 1, None])
+def test_unknown_system(value):
+    msg = bad(electoral_system=value)
+    assert "electoral_system" in msg and "FPTP" in msg and "PR" in msg and repr(value) in msg
+
+
+@pytest.mark.parametrize("value", ["borda", "webster", "", 2])
+def test_unknown_allocation(value):
+    msg = bad(allocation_method=value)
+    assert "allocation_method" in msg and repr(value) in msg
+    assert all(m in msg for m in ALLOCATION_METHODS)
+
+
+@pytest.mark.parametrize(
+    "system, method, canonical",
+    [("pr", "Sainte-Lague", ("PR", "sainte_lague")), ("Pr", "DHONDT", ("PR", "dhondt")),
+     ("fptp", "D'Hondt", ("FPTP", "dhondt")), (" PR ", "Hare", ("PR", "hare")), ("PR", "droop", ("PR", "droop"))],
+)
+def test_names_case_insensitive(system, method, canonical):
+    m = ElectionModel(n_voters=N, seed=1, electoral_system=system, allocation_method=method)
+    assert (m.electoral_system, m.allocation_method) == canonical
+    assert m.run_election() == ElectionModel(n_voters=N, seed=1, electoral_system=canonical[0],
+                                             allocation_method=canonical[1]).run_election()
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.0, 1.5, float("nan"), float("inf"), "0.1"])
+def test_bad_threshold(value):
+    msg = bad(threshold=value)
+    assert "threshold" in msg and "[0, 1)" in msg and repr(value) in msg
+
+
+@pytest.mark.parametrize("value", [-0.1, float("nan"), "0.1"])
+def test_bad_anti_incumbency(value):
+    msg = bad(anti_incumbency=value)
+    assert "anti_incumbency" in msg and repr(value) in msg
+
+
+@pytest.mark.parametrize("name", ["economic_growth", "national_mood"])
+@pytest.mark.parametrize("value", ["0.02", float("inf"), float("nan"), None, True])
+def test_bad_real_params(name, value):
+    msg = bad(**{name: value})
+    assert name in msg and repr(value) in msg and "number" in msg
+
+
+@pytest.mark.parametrize("value", [-1, "3", 1.5])
+def test_bad_seed(value):
+    msg = bad(seed=value)
+    assert "seed" in msg and repr(value) in msg
+
+
+A = {"name": "A", "position": [0.0, 0.0]}
+
+
+@pytest.mark.parametrize(
+    "parties, needles",
+    [
+        ("A,B", ["parties", "'A,B'"]),
+        ({"name": "A", "position": [0, 0]}, ["parties"]),
+        ([A], ["parties", "at least 2"]),
+        ([], ["parties", "at least 2"]),
+        ([A, "B"], ["parties[1]", "'B'"]),
+        ([A, {"position": [1, 1]}], ["parties[1]", "name"]),
+        ([A, {"name": "B"}], ["parties[1]", "position"]),
+        ([A, {"name": "A", "position": [1, 1]}], ["parties[1]", "name", "unique", "'A'"]),
+        ([A, {"name": "", "position": [1, 1]}], ["parties[1]", "name"]),
+        ([A, {"name": 7, "position": [1, 1]}], ["parties[1]", "name", "7"]),
+        ([A, {"name": "B", "position": [1]}], ["parties[1]", "position", "[1]"]),
+        ([A, {"name": "B", "position": [1, 2, 3]}], ["parties[1]", "position"]),
+        ([A, {"name": "B", "position": "1,2"}], ["parties[1]", "position", "'1,2'"]),
+        ([A, {"name": "B", "position": [1, float("nan")]}], ["parties[1]", "position", "nan"]),
+        ([A, {"name": "B", "position": ["0.1", 0]}], ["parties[1]", "position", "'0.1'"]),
+        ([A, {"name": "B", "position": [1, 1], "colour": "red"}], ["parties[1]", "colour"]),
+        ([A, {"name": "B", "position": [1, 1], "incumbent": "yes"}], ["parties[1]", "incumbent", "'yes'"]),
+        ([A, {"name": "B", "position": [1, 1], "incumbent": 1}], ["parties[1]", "incumbent"]),
+        ([A, {"name": "B", "position": [1, 1], "valence": "0.1"}], ["parties[1]", "valence", "'0.1'"]),
+        ([A, {"name": "B", "position": [1, 1], "valence": float("inf")}], ["parties[1]", "valence"]),
+    ],
+)
+def test_malformed_parties(parties, needles):
+    msg = bad(parties=parties)
+    for needle in needles:
+        assert needle in msg, (needle, msg)
+
+
+def test_numpy_bool_incumbent_accepted():
+    parties = [{"name": "A", "position": [0, 0], "incumbent": np.bool_(True)}, {"name": "B", "position": [1, 0]}]
+    m = ElectionModel(n_voters=100, n_constituencies=1, parties=parties, seed=0)
+    assert m.parties[0]["incumbent"] is True

@@ -1,0 +1,14 @@
+rule plot:
+    input:
+        f"{STUDY_DIR}/results.parquet",
+    output:
+        report(
+            f"{STUDY_DIR}/figures/{{param}}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            labels={"parameter": "{param}"},
+        ),
+    log:
+        f"logs/{PLAN.name}/plot_{{param}}.log",
+    script:
+        "../scripts/plot.py"
