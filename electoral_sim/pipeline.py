@@ -68,10 +68,12 @@ def plan_study(data: dict[str, Any], source: str = "config") -> Plan:
                 list(configs[0]["params"]))
 
 
-def write_run(path: str | Path, canonical: dict[str, Any], seed: int) -> None:
-    """Simulate one run and write its record atomically as JSON."""
+def write_run(path: str | Path, canonical: dict[str, Any], seed: int, log: str | Path | None = None) -> None:
+    """Simulate one run and write its record atomically as JSON (and a log line)."""
     metrics = simulate(canonical, seed)
     write_json(path, {"seed": seed, "params": canonical, "metrics": metrics, "version": __version__})
+    if log is not None:
+        Path(log).write_text(f"simulated seed {seed} -> {path}\n")
 
 
 def merge_runs(layout: dict[str, Any], paths: Sequence[str | Path]):

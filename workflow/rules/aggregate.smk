@@ -8,6 +8,8 @@ rule merge:
         f"logs/{PLAN.name}/merge.log",
     params:
         layout=PLAN.layout(),
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/merge.py"
 
@@ -22,5 +24,7 @@ rule summarize:
         f"logs/{PLAN.name}/summarize.log",
     params:
         param_names=PLAN.param_names,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/summarize.py"

@@ -10,5 +10,7 @@ rule plot:
         ),
     log:
         f"logs/{PLAN.name}/plot_{{param}}.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/plot.py"

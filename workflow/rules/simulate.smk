@@ -1,6 +1,8 @@
-# One target per (config, seed). Jobs get only their own config's values, and
-# the simulation code's fingerprint, so that editing the model re-runs them
-# while growing the grid computes only the new cells.
+# One target per (config, seed). Jobs get only their own config's values and
+# the simulation code's fingerprint: editing the model re-runs them, growing
+# the grid computes only the new cells. The job is a short in-process call
+# (`run:`); the default profile runs it on a thread (see README).
+from electoral_sim.pipeline import write_run
 
 
 rule simulate:
@@ -18,8 +20,4 @@ rule simulate:
     group:
         "simulate"
     run:
-        from electoral_sim.pipeline import write_run
-
-        write_run(output[0], params.model_params, int(wildcards.seed))
-        with open(log[0], "w") as fh:
-            print(f"simulated {wildcards.config_id} seed {wildcards.seed}", file=fh)
+        write_run(output[0], params.model_params, int(wildcards.seed), log[0])
