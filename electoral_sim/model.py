@@ -157,7 +157,7 @@ class ElectionModel:
             anti_incumbency=anti_incumbency, national_mood=national_mood,
         )
         self.__dict__.update(checked)
-        self.parties = _parties(parties)
+        self.parties = tuple(checked["parties"] or DEFAULT_PARTIES)
         # with no seed, draw one from entropy and record it so the run can be repeated
         self.seed = _integer("seed", seed, 0) if seed is not None else new_seed()
         self.rng = np.random.default_rng(self.seed)

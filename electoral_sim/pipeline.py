@@ -18,8 +18,10 @@ from electoral_sim.study import study_from_dict
 from electoral_sim.sweep import expand, make_row, results_frame, run_seeds, simulate
 
 RUNS_DIR = "results/runs"
-#: modules whose code determines a run's numbers; editing one invalidates cached runs
-SIMULATION_MODULES = ("model.py", "systems.py", "metrics.py", "sweep.py")
+#: modules whose code determines a run file; editing one invalidates cached runs
+SIMULATION_MODULES = ("model.py", "systems.py", "metrics.py", "sweep.py", "pipeline.py", "io.py")
+#: modules whose code determines a figure; editing one re-draws the figures
+PLOTTING_MODULES = ("plotting.py",)
 
 
 @dataclass
@@ -90,10 +92,10 @@ def merge_runs(layout: dict[str, Any], paths: Sequence[str | Path]):
     return results_frame(rows, layout["param_names"])
 
 
-def code_fingerprint() -> str:
-    """Hash of the package version and the simulation modules' source."""
+def code_fingerprint(modules: Sequence[str] = SIMULATION_MODULES) -> str:
+    """Hash of the package version and the source of ``modules`` of this package."""
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for name in SIMULATION_MODULES:
+    for name in modules:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]

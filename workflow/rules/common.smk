@@ -1,8 +1,14 @@
 import copy
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from electoral_sim.pipeline import code_fingerprint, plan_study
+from electoral_sim.pipeline import (
+    PLOTTING_MODULES,
+    SIMULATION_MODULES,
+    code_fingerprint,
+    plan_study,
+)
 
 
 # `--configfile` names the whole study: Snakemake would merge it into the
@@ -14,12 +20,17 @@ if workflow.overwrite_configfiles:
 STUDY_SOURCE = ", ".join(map(str, workflow.overwrite_configfiles)) or "config/config.yaml"
 
 
+# plan_study checks the study against workflow/schemas/config.schema.yaml and
+# the model, reporting the first problem in one line that names the file and key;
+# validate() is the standard check and passes once plan_study has.
+try:
+    PLAN = plan_study(config, STUDY_SOURCE)
+except ValueError as error:
+    raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml", set_default=False)
-
-
-PLAN = plan_study(config, STUDY_SOURCE)
 CANONICAL = PLAN.canonical_by_id()
-CODE = code_fingerprint()
+SIMULATION_CODE = code_fingerprint(SIMULATION_MODULES)
+PLOTTING_CODE = code_fingerprint(PLOTTING_MODULES)
 STUDY_DIR = f"results/{PLAN.name}"
 
 

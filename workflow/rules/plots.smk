@@ -10,6 +10,8 @@ rule plot:
         ),
     log:
         f"logs/{PLAN.name}/plot_{{param}}.log",
+    params:
+        code=PLOTTING_CODE,
     conda:
         "../../environment.yml"
     script:

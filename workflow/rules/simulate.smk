@@ -12,7 +12,7 @@ rule simulate:
         "logs/runs/{config_id}/seed{seed}.log",
     params:
         model_params=lambda wildcards: CANONICAL[wildcards.config_id],
-        code=CODE,
+        code=SIMULATION_CODE,
     threads: 1
     resources:
         mem_mb=200,

@@ -1,0 +1,393 @@
+"""The Snakemake pipeline, end to end, in temporary copies of the repository.
+
+Every ``snakemake`` call runs in a subprocess, with a timeout, in a copy of the
+repository under pytest's tmp_path (never in the checkout itself). One
+session-scoped template copy runs a tiny study once; tests that change files
+work on clones of it (``shutil.copytree`` keeps mtimes and ``.snakemake/``
+metadata, so Snakemake sees the clone as up to date).
+
+The copy includes ``electoral_sim/`` (``workflow/schemas/config.schema.yaml``
+is a symlink into it) and every snakemake subprocess gets the copy on
+``PYTHONPATH``, so the Snakefile, its ``run:`` jobs and its ``script:`` jobs all
+import the copy's package: editing the copy's simulation code is how the
+code-fingerprint test invalidates cached runs without touching the checkout.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from pandas.testing import assert_frame_equal
+
+from electoral_sim import ElectionModel
+from electoral_sim.analysis import BatchRunner, ParameterSweep
+from electoral_sim.sweep import ID_COLUMNS, METRICS
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = shutil.which("snakemake")
+TABLES = ("results.parquet", "results.csv", "summary.parquet", "summary.csv")
+
+pytestmark = pytest.mark.skipif(SNAKEMAKE is None, reason="snakemake is not installed")
+
+# Differs from config/config.yaml on purpose: other swept parameters (default
+# sweeps electoral_system, temperature, economic_growth), no n_constituencies
+# (default fixes it to 10), other n_runs_per_config and seed.
+TINY = {
+    "name": "tiny",
+    "parameters": {"electoral_system": ["FPTP", "PR"], "anti_incumbency": [0.0, 0.2]},
+    "fixed_params": {"n_voters": 2000},
+    "sweep_type": "grid",
+    "n_runs_per_config": 2,
+    "seed": 7,
+}
+N_TINY = 2 * 2 * 2
+
+
+# -- helpers ---------------------------------------------------------------------
+def _repo_files() -> list[str]:
+    """The checkout's files that are tracked or not ignored (no results/, logs/, .snakemake/)."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True, timeout=30,
+    ).stdout.decode()
+    keep = []
+    for name in sorted(set(filter(None, out.split("\0")))):
+        if name.startswith(("tests/", "bench/", ".ci/")):
+            continue
+        if os.path.lexists(REPO / name):  # skip files deleted in the working tree
+            keep.append(name)
+    return keep
+
+
+def make_copy(dest: Path) -> Path:
+    """Copy the repository's files into ``dest`` (symlinks stay symlinks)."""
+    for name in _repo_files():
+        src, dst = REPO / name, dest / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            os.symlink(os.readlink(src), dst)
+        else:
+            shutil.copy2(src, dst)
+    # the copy must be self-contained, and must not share outputs with the checkout
+    assert (dest / "profiles").is_symlink()
+    assert (dest / "workflow/schemas/config.schema.yaml").exists()
+    assert not (dest / "results/runs").exists() and not (dest / ".snakemake").exists()
+    return dest
+
+
+def clone(src: Path, dest: Path) -> Path:
+    """A copy of a copy, outputs and .snakemake metadata included, mtimes kept."""
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
+def write_study(root: Path, study: dict, name: str = "study.yaml") -> Path:
+    path = root / name
+    path.write_text(yaml.safe_dump(study, sort_keys=False))
+    return path
+
+
+def _env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    env["MPLBACKEND"] = "Agg"
+    env.pop("SNAKEMAKE_PROFILE", None)
+    return env
+
+
+def snakemake(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run snakemake in ``root``; stdout and stderr are merged into ``.stdout``."""
+    assert root.resolve() != REPO.resolve(), "never run snakemake in the checkout"
+    return subprocess.run(
+        [SNAKEMAKE, *args], cwd=root, env=_env(root), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, timeout=timeout,
+    )
+
+
+def check(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 0, f"snakemake {proc.args[1:]} failed:\n{proc.stdout[-5000:]}"
+    return proc.stdout
+
+
+def job_stats(output: str) -> dict[str, int]:
+    """Rule -> job count from the 'Job stats' table ({} when nothing is to be done)."""
+    if "Nothing to be done" in output:
+        return {}
+    lines = output.splitlines()
+    start = lines.index("Job stats:")
+    stats = {}
+    for line in lines[start + 3:]:
+        m = re.fullmatch(r"(\S+)\s+(\d+)", line.strip())
+        if not m or m.group(1) == "total":
+            break
+        stats[m.group(1)] = int(m.group(2))
+    return stats
+
+
+def run_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every run record under results/runs -> (mtime_ns, inode)."""
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_ino)
+            for p in sorted((root / "results/runs").glob("*/*.json"))}
+
+
+def tree_state(root: Path, sub: str = "results") -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_ino)
+            for p in sorted((root / sub).rglob("*")) if p.is_file()}
+
+
+def expected_columns(study: dict) -> list[str]:
+    return [*ID_COLUMNS, *study["parameters"], *study.get("fixed_params", {}), *METRICS]
+
+
+# -- the template: one tiny study, run once per session -----------------------------
+@pytest.fixture(scope="session")
+def template(tmp_path_factory):
+    root = make_copy(tmp_path_factory.mktemp("template") / "repo")
+    study = write_study(root, TINY, "tiny.yaml")
+    out = check(snakemake(root, "--cores", "2", "--configfile", study.name))
+    return {"root": root, "output": out, "study": study.name}
+
+
+# -- 1. end to end -----------------------------------------------------------------------
+def test_tiny_study_produces_every_output(template):
+    root, name = template["root"], TINY["name"]
+    assert job_stats(template["output"]) == {
+        "simulate": N_TINY, "merge": 1, "summarize": 1, "plot": len(TINY["parameters"]), "all": 1}
+    study_dir = root / "results" / name
+    for table in TABLES:
+        assert (study_dir / table).stat().st_size > 0, table
+    figures = sorted(p.name for p in (study_dir / "figures").iterdir())
+    assert figures == sorted(f"{p}.png" for p in TINY["parameters"])
+    for fig in figures:
+        assert (study_dir / "figures" / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # one run record per (config, seed), one log per job
+    results = pd.read_parquet(study_dir / "results.parquet")
+    runs = {f"results/runs/{r.config_id}/seed{r.seed}.json" for r in results.itertuples()}
+    assert len(runs) == N_TINY
+    assert set(run_files(root)) == runs
+    logs = {str(p.relative_to(root)) for p in (root / "logs").rglob("*") if p.is_file()}
+    assert logs == {r.replace("results/", "logs/").replace(".json", ".log") for r in runs} | {
+        f"logs/{name}/{step}.log" for step in ("merge", "summarize")} | {
+        f"logs/{name}/plot_{p}.log" for p in TINY["parameters"]}
+    # the csv and parquet tables hold the same numbers
+    assert_frame_equal(pd.read_csv(study_dir / "results.csv"), results, check_dtype=False,
+                       check_exact=False, rtol=1e-15)
+    # nothing half-written left behind
+    assert not list((root / "results").rglob("*.tmp"))
+
+
+# -- 2. --configfile replaces the default study -------------------------------------------
+def test_configfile_does_not_inherit_default_config(template, tmp_path):
+    default = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    results = pd.read_parquet(template["root"] / "results/tiny/results.parquet")
+    summary = pd.read_parquet(template["root"] / "results/tiny/summary.parquet")
+    assert list(results.columns) == expected_columns(TINY)
+    assert len(results) == N_TINY
+    assert len(summary) == N_TINY // TINY["n_runs_per_config"]
+    assert (summary["n_runs"] == TINY["n_runs_per_config"]).all()
+    absent = (set(default["parameters"]) | set(default.get("fixed_params", {}))) - set(results.columns)
+    assert absent, "the test study must leave out some of the default study's parameters"
+    assert not absent & set(summary.columns)
+    assert not (template["root"] / "results" / default["name"]).exists()
+
+    # keys the study leaves out take the schema defaults, not config/config.yaml's values
+    root = make_copy(tmp_path / "repo")
+    minimal = {"name": "minimal", "parameters": {"electoral_system": ["FPTP", "PR"]}, "seed": 3}
+    assert default.get("n_runs_per_config", 1) != 1 and default.get("fixed_params")
+    out = check(snakemake(root, "-n", "--cores", "2", "--configfile", write_study(root, minimal).name))
+    assert job_stats(out) == {"simulate": 2, "merge": 1, "summarize": 1, "plot": 1, "all": 1}
+    assert "results/default/" not in out
+
+
+# -- 3. parity with BatchRunner ------------------------------------------------------------
+def test_pipeline_tables_equal_batchrunner(template, tmp_path):
+    study_dir = template["root"] / "results" / TINY["name"]
+    sweep = ParameterSweep(TINY["parameters"], fixed_params=TINY["fixed_params"], sweep_type=TINY["sweep_type"])
+    runner = BatchRunner(ElectionModel, sweep, n_runs_per_config=TINY["n_runs_per_config"],
+                         seed=TINY["seed"], verbose=False)
+    expected = runner.run()
+    assert_frame_equal(pd.read_parquet(study_dir / "results.parquet"), expected, check_exact=True)
+    assert_frame_equal(pd.read_parquet(study_dir / "summary.parquet"), runner.get_summary_stats(),
+                       check_exact=True)
+    # same bytes as BatchRunner's own export
+    for table in TABLES:
+        (runner.export_results if table.startswith("results") else runner.export_summary)(tmp_path / table)
+    for table in TABLES:
+        assert (study_dir / table).read_bytes() == (tmp_path / table).read_bytes(), table
+    # a row is reproducible from its own columns
+    row = expected.iloc[-1]
+    params = {k: row[k].item() if hasattr(row[k], "item") else row[k]
+              for k in [*TINY["parameters"], *TINY["fixed_params"]]}
+    again = ElectionModel(**params, seed=int(row["seed"])).run_election()
+    assert {m: float(again[m]) for m in METRICS} == {m: row[m] for m in METRICS}
+
+
+# -- 4. caching ----------------------------------------------------------------------------
+def test_growing_the_study_computes_only_new_runs(template, tmp_path):
+    root = clone(template["root"], tmp_path / "repo")
+    before = run_files(root)
+    old = pd.read_parquet(root / "results/tiny/results.parquet")
+    assert len(before) == N_TINY
+
+    # a new value in the middle of the grid: only its cells run
+    grown = {**TINY, "parameters": {**TINY["parameters"], "anti_incumbency": [0.0, 0.1, 0.2]}}
+    out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, grown).name))
+    assert job_stats(out)["simulate"] == 4
+    after = run_files(root)
+    assert set(before) < set(after) and len(after) == N_TINY + 4
+    assert {k: after[k] for k in before} == before, "existing run files were rewritten"
+    new = pd.read_parquet(root / "results/tiny/results.parquet")
+    assert len(new) == 12 and new["config_idx"].tolist() == sorted(new["config_idx"])
+    keep = ["config_id", "run_idx", "seed", *TINY["parameters"], *METRICS]
+    assert_frame_equal(new[keep].merge(old[["config_id", "run_idx"]]), old[keep], check_exact=True)
+
+    # more runs per config: only the new seeds run
+    more = {**grown, "n_runs_per_config": 3}
+    out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, more).name))
+    assert job_stats(out)["simulate"] == 6
+    final = run_files(root)
+    assert len(final) == 18 and {k: final[k] for k in after} == after
+    three = pd.read_parquet(root / "results/tiny/results.parquet")
+    assert len(three) == 18
+    assert_frame_equal(three[three["run_idx"] < 2][keep].reset_index(drop=True),
+                       new.sort_values(["config_idx", "run_idx"])[keep].reset_index(drop=True),
+                       check_exact=True)
+
+    # the same command again does nothing and touches nothing
+    state = tree_state(root)
+    out = check(snakemake(root, "--cores", "2", "--configfile", "study.yaml"))
+    assert "Nothing to be done" in out
+    assert tree_state(root) == state
+
+
+def test_plot_script_change_reruns_only_plots(template, tmp_path):
+    root = clone(template["root"], tmp_path / "repo")
+    with open(root / "workflow/scripts/plot.py", "a") as fh:
+        fh.write("\n# a cosmetic change\n")
+    out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
+    assert job_stats(out) == {"plot": len(TINY["parameters"]), "all": 1}
+
+
+def test_simulation_code_change_reruns_simulations(template, tmp_path):
+    root = clone(template["root"], tmp_path / "repo")
+    with open(root / "electoral_sim/model.py", "a") as fh:
+        fh.write("\n# a change to the simulation code\n")
+    out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
+    assert job_stats(out) == {"simulate": N_TINY, "merge": 1, "summarize": 1,
+                              "plot": len(TINY["parameters"]), "all": 1}
+    changed = check(snakemake(root, "--list-changes", "params", "--configfile", template["study"]))
+    listed = {line.strip() for line in changed.splitlines() if line.strip().startswith("results/runs/")}
+    assert listed == set(run_files(root))
+
+
+# -- 5. bad studies fail before anything runs -------------------------------------------------
+BAD_STUDIES = {
+    "typo_key": ({**TINY, "n_runs_per_conifg": 2}, ["n_runs_per_conifg"]),
+    "wrong_type": ({**TINY, "n_runs_per_config": "three"}, ["n_runs_per_config", "three"]),
+    "unknown_parameter": ({**TINY, "parameters": {"temprature": [0.3, 0.5]}},
+                          ["bad.yaml", "unknown parameter 'temprature'", "did you mean 'temperature'"]),
+    "missing_seed": ({k: v for k, v in TINY.items() if k != "seed"}, ["bad.yaml", "'seed'"]),
+    "impossible_value": ({**TINY, "parameters": {"electoral_system": ["FTPP"]}},
+                         ["bad.yaml", "electoral_system", "FTPP"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_STUDIES))
+def test_bad_study_fails_before_any_job(case, tmp_path):
+    study, needles = BAD_STUDIES[case]
+    root = make_copy(tmp_path / "repo")
+    proc = snakemake(root, "--cores", "2", "--configfile", write_study(root, study, "bad.yaml").name)
+    assert proc.returncode != 0, proc.stdout
+    for needle in needles:
+        assert needle in proc.stdout, f"{needle!r} not in:\n{proc.stdout[-3000:]}"
+    assert "Job stats" not in proc.stdout and "rule simulate" not in proc.stdout
+    assert not (root / "results/runs").exists()
+    assert not (root / "results" / TINY["name"]).exists()
+    assert not (root / "logs").exists()
+
+
+# -- 6. kill and resume --------------------------------------------------------------------
+RESUME = {
+    "name": "resume",
+    "parameters": {"temperature": [round(0.1 + 0.05 * i, 2) for i in range(30)]},
+    "fixed_params": {"n_voters": 300_000, "n_constituencies": 10},
+    "n_runs_per_config": 2,
+    "seed": 11,
+}
+N_RESUME = 60
+
+
+def test_killed_run_resumes_to_identical_tables(tmp_path):
+    ref = make_copy(tmp_path / "reference")
+    victim = make_copy(tmp_path / "victim")
+    name = write_study(ref, RESUME).name
+    write_study(victim, RESUME)
+    tables = [f"results/{RESUME['name']}/{t}" for t in TABLES]
+
+    proc = subprocess.Popen([SNAKEMAKE, "--cores", "2", "--configfile", name], cwd=victim, env=_env(victim),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(run_files(victim) if (victim / "results/runs").exists() else {}) < 6:
+            if proc.poll() is not None:
+                pytest.fail("snakemake finished before it could be killed (make RESUME bigger):\n"
+                            + proc.stdout.read().decode()[-3000:])
+            assert time.monotonic() < deadline, "no run file after 60 s"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    done = len(run_files(victim))
+    assert 0 < done < N_RESUME, f"killed with {done} of {N_RESUME} run files"
+    assert not any((victim / t).exists() for t in tables)
+    stale_lock = any((victim / ".snakemake/locks").glob("*"))
+
+    # Resume with the same command. Snakemake 9.27 leaves .snakemake/locks/ behind after
+    # SIGKILL and the next run stops with LockException until `snakemake --unlock`
+    # (which keeps .snakemake/incomplete/). The jobs in flight are marked incomplete;
+    # if one had already renamed its output into place, the profile's
+    # rerun-incomplete re-runs it (without it: IncompleteFilesException).
+    resumed = snakemake(victim, "--cores", "2", "--configfile", name)
+    if resumed.returncode != 0 and "LockException" in resumed.stdout:
+        assert stale_lock
+        assert "Unlocked" in check(snakemake(victim, "--unlock", "--configfile", name))
+        resumed = snakemake(victim, "--cores", "2", "--configfile", name)
+    stats = job_stats(check(resumed))
+    assert N_RESUME - done <= stats["simulate"] <= N_RESUME - done + 2  # + jobs caught mid-bookkeeping
+
+    # the uninterrupted reference (tables only)
+    check(snakemake(ref, *tables, "--cores", "2", "--configfile", name))
+    for table in tables:
+        assert (victim / table).read_bytes() == (ref / table).read_bytes(), table
+    assert len(run_files(victim)) == N_RESUME
+    assert not list((victim / "results").rglob("*.tmp")), "temporary files left behind"
+    assert not any((victim / ".snakemake/incomplete").glob("*"))
+    assert not any((victim / ".snakemake/locks").glob("*"))
+
+
+def test_default_profile_reruns_incomplete_jobs():
+    # After SIGKILL a job whose output was already renamed into place is still
+    # marked incomplete; without rerun-incomplete the resumed run stops with
+    # IncompleteFilesException. force-use-threads runs `run:` jobs in-process.
+    profile = yaml.safe_load((REPO / "profiles/default/config.yaml").read_text())
+    assert profile.get("rerun-incomplete") is True
+    assert profile.get("force-use-threads") is True
+
+
+# -- 7. lint -------------------------------------------------------------------------------
+def test_lint_is_clean(template, tmp_path):
+    root = clone(template["root"], tmp_path / "repo")
+    proc = snakemake(root, "--lint")
+    assert proc.returncode == 0, proc.stdout
+    assert "Lints for" not in proc.stdout, proc.stdout
+    assert "good condition" in proc.stdout
