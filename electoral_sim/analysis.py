@@ -38,6 +38,13 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if use_fork else "spawn")
 
 
+def _available_cores() -> int:
+    """Cores this process may use (respects a SLURM or taskset allocation)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class BatchRunner:
     """Run every configuration of a sweep ``n_runs_per_config`` times.
 
@@ -84,7 +91,7 @@ class BatchRunner:
         self.model_class = model_class
         self.parameter_sweep = parameter_sweep
         self.n_runs_per_config = n_runs_per_config
-        self.n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        self.n_jobs = _available_cores() if n_jobs == -1 else n_jobs
         self.election_kwargs = dict(election_kwargs or {})
         self.seed = resolve_seed(seed)
         self.verbose = verbose
@@ -120,9 +127,10 @@ class BatchRunner:
                 progress.update()
             progress.close()
             return out
-        # a few chunks per worker: little overhead, still balanced
-        size = max(1, -(-len(tasks) // (workers * 4)))
-        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        # four chunks per worker, sizes differing by at most one: little overhead, balanced
+        n_chunks = min(len(tasks), workers * 4)
+        bounds = [len(tasks) * k // n_chunks for k in range(n_chunks + 1)]
+        chunks = [tasks[a:b] for a, b in zip(bounds, bounds[1:])]
         results: list[list[dict] | None] = [None] * len(chunks)
         try:
             with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:

@@ -23,10 +23,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
@@ -52,5 +59,6 @@ def write_table(frame, path: str | os.PathLike, format: str = "auto") -> None:
             frame.to_csv(tmp, index=False)
         elif fmt == "parquet":
             frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_json(tmp, orient="records", indent=1)
+        else:  # json.dumps keeps every float exact (to_json rounds to 10 digits)
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+            tmp.write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")

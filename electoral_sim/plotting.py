@@ -1,13 +1,12 @@
 """Figures of a study: each metric against a swept parameter, with 95 % intervals."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 
 from electoral_sim.io import atomic_path
-from electoral_sim.sweep import METRICS, t_quantile_975
+from electoral_sim.sweep import METRICS, ci95_half_width
 
 
 def marginal_means(results, param: str, by: str | None = None):
@@ -19,8 +18,7 @@ def marginal_means(results, param: str, by: str | None = None):
     keys = [by, param] if by else [param]
     groups = results.groupby(keys, sort=True)[list(METRICS)]
     mean, std, n = groups.mean(), groups.std(ddof=1), groups.count()
-    t = n.map(lambda k: t_quantile_975(k - 1) if k > 1 else math.nan)
-    return mean, t * std / np.sqrt(n)
+    return mean, std.apply(lambda col: ci95_half_width(col, n[col.name]))
 
 
 def plot_parameter(results, param: str, path: str | Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,9 @@ def run_study_file(
         )
     except ValueError as exc:
         raise ValueError(f"{config}: {exc}") from None
+    if study.seed is None and seed is None:
+        print(f"base seed {runner.seed} drawn from entropy: pass --seed {runner.seed} to repeat this batch",
+              file=sys.stderr)
     runner.run()
     runner.export_results(output)
     if summary is not None:

@@ -143,9 +143,9 @@ def _from_unit(spec: dict, u: np.ndarray) -> list:
             vals = np.floor(np.exp(np.log(low) + u * (np.log(high + 1) - np.log(low))))
         else:
             vals = np.floor(low + u * (high - low + 1))
-        return [int(min(v, high)) for v in vals]
+        return [int(min(max(v, low), high)) for v in vals]
     vals = np.exp(np.log(low) + u * (np.log(high) - np.log(low))) if spec["log"] else low + u * (high - low)
-    return [float(v) for v in vals]
+    return [float(min(max(v, low), high)) for v in vals]  # exp/log rounding may step outside
 
 
 class ParameterSweep:
@@ -273,11 +273,15 @@ def expand(sweep: ParameterSweep, base_seed: int, model_class: type = ElectionMo
 
     Every configuration is validated here, before anything runs.
     """
-    out = []
+    out, seen = [], {}
     for idx, params in enumerate(sweep.generate_configs(seed=base_seed)):
         canonical = canonical_params(params, model_class)
-        out.append({"config_idx": idx, "config_id": config_id(canonical, model_class),
-                    "params": params, "canonical": canonical})
+        cid = config_id(canonical, model_class)
+        if sweep.sweep_type == "grid" and cid in seen:
+            raise ValueError(f"configs {seen[cid]} and {idx} of the grid are the same configuration "
+                             f"({params}): remove the duplicate value")
+        seen.setdefault(cid, idx)
+        out.append({"config_idx": idx, "config_id": cid, "params": params, "canonical": canonical})
     return out
 
 
@@ -330,11 +334,18 @@ def t_quantile_975(df: int) -> float:
     return t
 
 
+def ci95_half_width(std, n):
+    """Half-width of the 95 % t confidence interval for a mean: ``t(0.975, n-1) * std / sqrt(n)``."""
+    t = n.map(lambda k: t_quantile_975(k - 1) if k > 1 else float("nan"))
+    return t * std / np.sqrt(n)
+
+
 def summarize(results, param_names: Sequence[str]):
     """Per-config summary: ids, parameters, ``<metric>_mean/_std/_ci95``, ``n_runs``.
 
     ``_std`` uses ddof=1 and ``_ci95`` is the half-width ``t(0.975, n-1) * std
-    / sqrt(n)`` of a 95 % confidence interval for the mean (NaN for n=1).
+    / sqrt(n)`` of a 95 % confidence interval for the mean, n counting the
+    runs where the metric is defined (NaN for n < 2).
     Rows are in ``config_idx`` order.
     """
     import pandas as pd
@@ -344,8 +355,7 @@ def summarize(results, param_names: Sequence[str]):
     n = groups.size()
     stats = {}
     for m in METRICS:
-        mean, std = groups[m].mean(), groups[m].std(ddof=1)
-        t = n.map(lambda k: t_quantile_975(k - 1) if k > 1 else float("nan"))
-        stats[f"{m}_mean"], stats[f"{m}_std"], stats[f"{m}_ci95"] = mean, std, t * std / np.sqrt(n)
+        mean, std, valid = groups[m].mean(), groups[m].std(ddof=1), groups[m].count()  # NaN runs skipped
+        stats[f"{m}_mean"], stats[f"{m}_std"], stats[f"{m}_ci95"] = mean, std, ci95_half_width(std, valid)
     summary = pd.concat([first, pd.DataFrame(stats), n.rename("n_runs")], axis=1).reset_index()
     return summary.astype({"config_idx": "int64", "n_runs": "int64"})
