@@ -1,7 +1,8 @@
 # One target per (config, seed). Jobs get only their own config's values and
 # the simulation code's fingerprint: editing the model re-runs them, growing
 # the grid computes only the new cells. The job is a short in-process call
-# (`run:`); the default profile runs it on a thread (see README).
+# (`run:`); the default profile runs it on a thread (see README). Cluster
+# resources and grouping live in the cluster profiles.
 from electoral_sim.pipeline import write_run
 
 
@@ -14,10 +15,5 @@ rule simulate:
         model_params=lambda wildcards: CANONICAL[wildcards.config_id],
         code=SIMULATION_CODE,
     threads: 1
-    resources:
-        mem_mb=200,
-        runtime=5,
-    group:
-        "simulate"
     run:
         write_run(output[0], params.model_params, int(wildcards.seed), log[0])
