@@ -20,10 +20,12 @@ import stat
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.stats as scipy_stats
 from pandas.testing import assert_frame_equal
 
 from electoral_sim import ElectionModel
 from electoral_sim.analysis import BatchRunner, ParameterSweep
+from electoral_sim.sweep import t_quantile_975
 
 ID_COLUMNS = ["config_idx", "config_id", "run_idx", "seed"]
 METRICS = ["turnout", "gallagher", "enp_votes", "enp_seats", "vse",
@@ -472,9 +474,10 @@ def test_summary_matches_independent_groupby(n_runs):
 
 
 def test_t_quantiles_are_right():
-    scipy_stats = pytest.importorskip("scipy.stats")
     for df, t in T975.items():
         assert scipy_stats.t.ppf(0.975, df) == pytest.approx(t, abs=1e-9)
+    for df in [*range(1, 40), 50, 100, 1000]:
+        assert t_quantile_975(df) == pytest.approx(scipy_stats.t.ppf(0.975, df), abs=1e-8), df
 
 
 def test_summary_single_run_has_nan_spread():
@@ -492,7 +495,6 @@ def test_summary_ci_consistent_when_some_runs_have_nan_metrics():
     df = runner.run()
     summary = runner.get_summary_stats()
     assert df["gallagher"].isna().any()
-    scipy_stats = pytest.importorskip("scipy.stats")
     for i, row in summary.iterrows():
         values = df.loc[df["config_idx"] == i, "gallagher"].dropna()
         k = len(values)
