@@ -16,6 +16,8 @@ import itertools
 import math
 import os
 import stat
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -704,3 +706,21 @@ def test_verbose_shows_progress_bar_on_stderr(capsys, n_jobs):
     out, err = capsys.readouterr()
     assert out == ""
     assert "6/6" in err and "100%" in err
+
+
+def test_parallel_run_from_a_script_without_main_guard(tmp_path):
+    # a plain script, no `if __name__ == "__main__":`, as researchers write them
+    script = tmp_path / "sweep.py"
+    script.write_text(
+        "from electoral_sim import ElectionModel\n"
+        "from electoral_sim.analysis import BatchRunner, ParameterSweep\n"
+        "sweep = ParameterSweep({'temperature': [0.3, 0.5]}, fixed_params={'n_voters': 2000})\n"
+        "df = BatchRunner(ElectionModel, sweep, n_runs_per_config=3, n_jobs=2, seed=1, verbose=False).run()\n"
+        "print(len(df), df['gallagher'].sum())\n"
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    expected = BatchRunner(ElectionModel, ParameterSweep({"temperature": [0.3, 0.5]}, fixed_params={"n_voters": 2000}),
+                           n_runs_per_config=3, n_jobs=1, seed=1, verbose=False).run()
+    n, total = proc.stdout.split()
+    assert int(n) == 6 and float(total) == pytest.approx(expected["gallagher"].sum(), rel=1e-12)
