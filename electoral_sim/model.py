@@ -286,6 +286,9 @@ class ElectionModel:
     def run_election(self) -> dict[str, Any]:
         """Simulate one election and count it.
 
+        Voter positions are drawn once, at construction; each call draws new
+        choices and turnout for that electorate from the model's generator.
+
         Returns
         -------
         dict with ``turnout`` (votes cast / eligible voters), ``gallagher``
