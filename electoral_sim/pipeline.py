@@ -17,7 +17,8 @@ from electoral_sim.io import write_json
 from electoral_sim.study import study_from_dict
 from electoral_sim.sweep import expand, make_row, results_frame, run_seeds, simulate
 
-RUNS_DIR = "results/runs"
+#: one run's record, shared by every study that contains it (the simulate rule's output)
+RUN_FILE = "results/runs/{config_id}/seed{seed}.json"
 #: modules whose code determines a run file; editing one invalidates cached runs
 SIMULATION_MODULES = ("model.py", "systems.py", "metrics.py", "sweep.py", "pipeline.py", "io.py")
 #: modules whose code determines a figure; editing one re-draws the figures
@@ -47,8 +48,8 @@ class Plan:
 
 
 def run_file(config_id: str, seed: int) -> str:
-    """Path of one run's record, shared by every study that contains it."""
-    return f"{RUNS_DIR}/{config_id}/seed{seed}.json"
+    """Path of one run's record (:data:`RUN_FILE` filled in)."""
+    return RUN_FILE.format(config_id=config_id, seed=seed)
 
 
 def plan_study(data: dict[str, Any], source: str = "config") -> Plan:

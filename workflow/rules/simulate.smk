@@ -3,12 +3,12 @@
 # the grid computes only the new cells. The job is a short in-process call
 # (`run:`); the default profile runs it on a thread (see README). Cluster
 # resources and grouping live in the cluster profiles.
-from electoral_sim.pipeline import write_run
+from electoral_sim.pipeline import RUN_FILE, write_run
 
 
 rule simulate:
     output:
-        "results/runs/{config_id}/seed{seed}.json",
+        RUN_FILE,
     log:
         "logs/runs/{config_id}/seed{seed}.log",
     params:
