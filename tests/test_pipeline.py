@@ -394,3 +394,13 @@ def test_lint_is_clean(template, tmp_path):
     assert proc.returncode == 0, proc.stdout
     assert "Lints for" not in proc.stdout, proc.stdout
     assert "good condition" in proc.stdout
+
+
+# -- 9. the report ---------------------------------------------------------------------------
+def test_report_bundles_every_figure(template, tmp_path):
+    root = clone(template["root"], tmp_path / "repo")
+    check(snakemake(root, "--report", "report.html", "--configfile", template["study"], timeout=300))
+    html = (root / "report.html").read_text(errors="replace")
+    for param in TINY["parameters"]:
+        assert f"{param}.png" in html, param
+    assert "Figures" in html  # the report category of the plot rule
