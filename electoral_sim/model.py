@@ -240,11 +240,10 @@ class ElectionModel:
         swing = GROWTH_WEIGHT * self.economic_growth - self.anti_incumbency + self.national_mood
         return pos, valence + incumbent * swing - np.sum(pos**2, axis=1)
 
-    def _count_votes(self) -> np.ndarray:
+    def _count_votes(self, pos: np.ndarray, const: np.ndarray) -> np.ndarray:
         """Simulate turnout and choices; return vote counts of shape (C, P)."""
         n, n_parties, c = self.n_voters, len(self.parties), self.n_constituencies
         t = self.temperature
-        pos, const = self._party_terms()
         # u_ij + ||v_i||^2 = 2 p_j . v_i + const_j, scaled by 1/T for the logit
         weights = (2.0 * pos / t).astype(np.float32)
         offsets = (const / t).astype(np.float32)
@@ -302,7 +301,8 @@ class ElectionModel:
         Metrics that need at least one vote are NaN when nobody voted.
         """
         n_parties, n_seats = len(self.parties), self.n_constituencies
-        by_constituency = self._count_votes()
+        pos, const = self._party_terms()
+        by_constituency = self._count_votes(pos, const)
         votes = by_constituency.sum(axis=0)
         total_votes = int(votes.sum())
         result: dict[str, Any] = {}
@@ -312,7 +312,6 @@ class ElectionModel:
             result["constituency_winners"] = [self.parties[w]["name"] for w in winners]
         else:
             seats = systems.allocate_seats(votes, n_seats, self.allocation_method, self.threshold)
-        pos, const = self._party_terms()
         mean_utility = 2.0 * pos @ self._mean_position + const  # up to a party-independent term
         seat_shares = seats / n_seats
         incumbent = np.array([p["incumbent"] for p in self.parties])
