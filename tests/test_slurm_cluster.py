@@ -7,10 +7,12 @@ temporary copy of the repository, and checks the files, the tables against a
 local ``snakemake --cores 2`` run, a no-op re-run, and a job cancelled with
 ``scancel`` mid-run.
 
-Needs root on Linux: installs ``slurm-wlm`` and ``munge`` with apt-get when
+Opt-in: runs only with ``ELECTORAL_SIM_SLURM_TEST=1`` in the environment
+(``.ci/run`` sets it); without it every test here skips, saying so. Opted in, it
+needs root on Linux: installs ``slurm-wlm`` and ``munge`` with apt-get when
 missing, then ``tests/slurm/start-slurm.sh`` starts munged, slurmctld and slurmd
 with every file in a temporary directory; the fixture stops them by PID
-(``stop-slurm.sh``) whatever happens. Elsewhere the tests skip, except under
+(``stop-slurm.sh``) whatever happens. Opted in but unable to run, the tests skip, except under
 ``CI=true``, where a skip is a failure. The executor plugins live in a venv of
 their own (``pip install -e ".[slurm]"``): installed, the slurm plugin makes
 every ``snakemake`` start call ``scontrol``, which stalls without a cluster.
@@ -48,6 +50,12 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".snakemake", "results", "
                                      "build", "dist")
 SUBMITTED = re.compile(r"has been submitted with SLURM jobid (\d+)|Submitted (?:group )?job \S+ with external jobid '(\d+)'")
 TIMINGS: dict[str, float] = {}
+OPT_IN = "ELECTORAL_SIM_SLURM_TEST"  # =1 runs this module (it installs packages and starts daemons)
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get(OPT_IN) != "1",
+    reason=f"SLURM cluster test is opt-in: set {OPT_IN}=1 to run it (as root: may apt-get install "
+           "slurm-wlm munge and starts SLURM daemons; about 3 min)")
 
 
 def unavailable(reason: str):
