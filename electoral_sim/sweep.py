@@ -11,9 +11,11 @@ given). Run ``r`` of *every* configuration uses the seed
 ``SeedSequence(S, spawn_key=(0, r)).generate_state(1, uint64)[0] >> 1``, a
 63-bit integer stored in the ``seed`` column: configurations share common
 random numbers, and a configuration's seeds never depend on its position in
-the grid. Random and Latin-hypercube sweeps draw their samples from
+the grid. Random, Latin-hypercube, Sobol and Morris sweeps draw their
+samples (see :mod:`electoral_sim.sampling`) from a generator seeded with
 ``SeedSequence(seed, spawn_key=(1,))``, with the sweep's own ``seed`` or else
-the base seed.
+the base seed; the sensitivity analysis draws its bootstrap from
+``spawn_key=(2,)``.
 """
 from __future__ import annotations
 
@@ -24,11 +26,11 @@ import itertools
 import json
 import math
 import numbers
-from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from electoral_sim import sampling
 from electoral_sim.model import ElectionModel, new_seed
 
 METRICS = (
@@ -40,7 +42,7 @@ METRICS = (
     "incumbent_vote_share",
     "incumbent_seat_share",
 )
-SWEEP_TYPES = ("grid", "random", "latin_hypercube")
+SWEEP_TYPES = ("grid", "random", "latin_hypercube", "sobol", "morris")
 ID_COLUMNS = ("config_idx", "config_id", "run_idx", "seed")
 _RANGE_KEYS = {"low", "high", "log"}
 
@@ -135,35 +137,33 @@ def _check_range(name: str, spec: dict) -> dict:
     return {"low": low, "high": high, "log": log, "integer": integer}
 
 
-def _from_unit(spec: dict, u: np.ndarray) -> list:
-    """Map uniform draws in [0, 1) onto a checked range."""
-    low, high = float(spec["low"]), float(spec["high"])
-    if spec["integer"]:
-        if spec["log"]:
-            vals = np.floor(np.exp(np.log(low) + u * (np.log(high + 1) - np.log(low))))
-        else:
-            vals = np.floor(low + u * (high - low + 1))
-        return [int(min(max(v, low), high)) for v in vals]
-    vals = np.exp(np.log(low) + u * (np.log(high) - np.log(low))) if spec["log"] else low + u * (high - low)
-    return [float(min(max(v, low), high)) for v in vals]  # exp/log rounding may step outside
-
-
 class ParameterSweep:
     """Parameter combinations to explore.
 
     Parameters
     ----------
     parameters : dict mapping a model parameter to a list of values, or (for
-        random and Latin-hypercube sweeps) to a range ``{"low": a, "high": b,
-        "log": False}``; integer bounds sample integers (inclusive).
+        every sweep but a grid) to a range ``{"low": a, "high": b, "log":
+        False}``; integer bounds sample integers (inclusive). How a sampled
+        point of [0, 1) becomes a value or a category is documented in
+        :mod:`electoral_sim.sampling`.
     fixed_params : parameters held constant in every configuration.
     sweep_type : ``grid`` (every combination, ``itertools.product`` order of
         the keys as given), ``random`` (``n_samples`` draws; without
-        replacement from the grid when every parameter is a list) or
-        ``latin_hypercube`` (``n_samples`` stratified draws).
-    n_samples : number of configurations for random and Latin-hypercube sweeps.
+        replacement from the grid when every parameter is a list),
+        ``latin_hypercube`` (``n_samples`` stratified draws), ``sobol``
+        (Saltelli's sample for Sobol' indices: ``n_samples`` base points,
+        ``n_samples * (D + 2)`` configurations for D swept parameters, or
+        ``n_samples * (2D + 2)`` with ``calc_second_order``; a power of 2 keeps
+        the Sobol' sequence balanced) or ``morris`` (``n_samples``
+        trajectories of ``D + 1`` configurations). Sobol and Morris samples
+        are nested and may repeat a configuration (integer and list
+        parameters); their row order is the order the analysis needs.
+    n_samples : draws, base points or trajectories (see ``sweep_type``).
     seed : seed of the sampling; None uses the BatchRunner's base seed (or,
         when called directly, draws one from entropy and records it here).
+    calc_second_order : sobol only: also sample for second-order indices.
+    num_levels : morris only: levels of the grid, an even number >= 2.
 
     Examples
     --------
@@ -179,6 +179,8 @@ class ParameterSweep:
         sweep_type: str = "grid",
         n_samples: int = 100,
         seed: int | None = None,
+        calc_second_order: bool = False,
+        num_levels: int = 4,
     ) -> None:
         if sweep_type not in SWEEP_TYPES:
             raise ValueError(f"unknown sweep_type {sweep_type!r}: use one of {', '.join(SWEEP_TYPES)}")
@@ -194,7 +196,8 @@ class ParameterSweep:
         for name, values in parameters.items():
             if _is_range(values):
                 if sweep_type == "grid":
-                    raise ValueError(f"parameter {name!r} is a range: ranges need sweep_type 'random' or 'latin_hypercube'")
+                    raise ValueError(f"parameter {name!r} is a range: ranges need sweep_type "
+                                     "'random', 'latin_hypercube', 'sobol' or 'morris'")
                 self.parameters[name] = _check_range(name, values)
             elif isinstance(values, (list, tuple)) and len(values) > 0:
                 for v in values:
@@ -216,8 +219,20 @@ class ParameterSweep:
                     f"n_samples={n_samples} exceeds the {grid} combinations of the grid: "
                     "use sweep_type 'grid' or n_samples <= the grid size"
                 )
+        if not isinstance(calc_second_order, bool) or (calc_second_order and sweep_type != "sobol"):
+            raise ValueError(f"calc_second_order must be true or false, and only a sobol sweep takes it; "
+                             f"got {calc_second_order!r} for sweep_type {sweep_type!r}")
+        if num_levels != 4 and sweep_type != "morris":
+            raise ValueError(f"num_levels={num_levels!r} applies to sweep_type 'morris' only")
+        if isinstance(num_levels, bool) or not isinstance(num_levels, numbers.Integral) or \
+                num_levels < 2 or num_levels % 2:
+            raise ValueError(f"num_levels must be an even integer >= 2, got {num_levels!r}")
+        if sweep_type in ("sobol", "morris") and len(self.parameters) < 2:
+            raise ValueError(f"a {sweep_type} sweep needs at least 2 swept parameters, got {list(self.parameters)}")
         self.n_samples = n_samples
         self.seed = None if seed is None else _check_seed(seed)
+        self.calc_second_order = calc_second_order
+        self.num_levels = int(num_levels)
 
     def _grid_size(self) -> int | None:
         if any(_is_range(v) for v in self.parameters.values()):
@@ -225,7 +240,9 @@ class ParameterSweep:
         return math.prod(len(v) for v in self.parameters.values())
 
     def __len__(self) -> int:
-        return self._grid_size() if self.sweep_type == "grid" else self.n_samples
+        if self.sweep_type == "grid":
+            return self._grid_size()
+        return sampling.n_rows(self.sweep_type, self.n_samples, len(self.parameters), self.calc_second_order)
 
     def __repr__(self) -> str:
         return f"ParameterSweep({self.sweep_type}, {len(self)} configs, parameters={list(self.parameters)})"
@@ -235,36 +252,32 @@ class ParameterSweep:
 
         ``seed`` is used by random sweeps that have no seed of their own.
         """
-        names = list(self.parameters)
+        names, specs = list(self.parameters), list(self.parameters.values())
         if self.sweep_type == "grid":
-            rows = list(itertools.product(*self.parameters.values()))
+            rows = list(itertools.product(*specs))
+        elif self.sweep_type == "random" and self._grid_size() is not None:
+            cells = sampling.grid_subset([len(v) for v in specs], self.n_samples, self._rng(seed))
+            rows = [tuple(spec[i] for spec, i in zip(specs, cell)) for cell in cells]
         else:
-            if self.seed is None and seed is None:
-                self.seed = new_seed()
-            rng = np.random.default_rng(np.random.SeedSequence(
-                self.seed if self.seed is not None else _check_seed(seed), spawn_key=(1,)))
-            rows = self._sample(rng)
+            u = self.unit_sample(seed)
+            rows = list(zip(*(sampling.from_unit(spec, u[:, k]) for k, spec in enumerate(specs))))
         return [{**dict(zip(names, row)), **self.fixed_params} for row in rows]
 
-    def _sample(self, rng: np.random.Generator) -> list[tuple]:
-        n, specs = self.n_samples, list(self.parameters.values())
-        grid = self._grid_size()
-        if self.sweep_type == "random" and grid is not None:
-            flat = np.sort(rng.choice(grid, size=n, replace=False))
-            shape = [len(v) for v in specs]
-            idx = np.unravel_index(flat, shape)
-            return [tuple(specs[k][int(idx[k][i])] for k in range(len(specs))) for i in range(n)]
-        columns = []
-        for spec in specs:
-            if self.sweep_type == "random":
-                u = rng.random(n)
-            else:  # one draw in each of n equal strata, strata shuffled
-                u = (rng.permutation(n) + rng.random(n)) / n
-            if _is_range(spec):
-                columns.append(_from_unit(spec, u))
-            else:
-                columns.append([spec[int(i)] for i in np.minimum(np.floor(u * len(spec)), len(spec) - 1)])
-        return list(zip(*columns))
+    def sampling_seed(self, seed: int | None = None) -> int:
+        """The seed the sample is drawn from: the sweep's own, else ``seed`` (else a new one, recorded)."""
+        if self.seed is None and seed is None:
+            self.seed = new_seed()
+        return self.seed if self.seed is not None else _check_seed(seed)
+
+    def _rng(self, seed: int | None) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(self.sampling_seed(seed), spawn_key=(1,)))
+
+    def unit_sample(self, seed: int | None = None) -> np.ndarray:
+        """The sample in the unit hypercube, one row per configuration (not for grids)."""
+        if self.sweep_type == "grid":
+            raise ValueError("a grid sweep has no unit-hypercube sample")
+        return sampling.unit_sample(self.sweep_type, self.n_samples, list(self.parameters), self._rng(seed),
+                                    calc_second_order=self.calc_second_order, num_levels=self.num_levels)
 
 
 # -- expansion, one run, rows, summary ----------------------------------------------
@@ -308,36 +321,13 @@ def results_frame(rows: list[dict[str, Any]], param_names: Sequence[str]):
                          **{m: "float64" for m in METRICS}})
 
 
-@lru_cache(maxsize=None)
-def t_quantile_975(df: int) -> float:
-    """The 0.975 quantile of Student's t with ``df`` degrees of freedom.
-
-    Newton's method on the CDF, integrated with Simpson's rule: accurate to
-    about 1e-9, with no dependency beyond the standard library.
-    """
-    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-
-    def pdf(t: float) -> float:
-        return math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
-
-    def cdf(t: float, steps: int = 2000) -> float:
-        h = t / steps
-        s = pdf(0) + pdf(t) + sum((4 if i % 2 else 2) * pdf(i * h) for i in range(1, steps))
-        return 0.5 + s * h / 3
-
-    t = 1.959963984540054
-    for _ in range(50):
-        step = (cdf(t) - 0.975) / pdf(t)
-        t -= step
-        if abs(step) < 1e-12:
-            break
-    return t
-
-
 def ci95_half_width(std, n):
-    """Half-width of the 95 % t confidence interval for a mean: ``t(0.975, n-1) * std / sqrt(n)``."""
-    t = n.map(lambda k: t_quantile_975(k - 1) if k > 1 else float("nan"))
-    return t * std / np.sqrt(n)
+    """Half-width of the 95 % t confidence interval for a mean: ``t(0.975, n-1) * std / sqrt(n)`` (NaN for n < 2)."""
+    from scipy.stats import t
+
+    n = np.asarray(n, dtype=float)
+    quantile = t.ppf(0.975, np.where(n > 1, n - 1, np.nan))
+    return quantile * std / np.sqrt(n)
 
 
 def summarize(results, param_names: Sequence[str]):
