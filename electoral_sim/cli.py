@@ -43,6 +43,9 @@ def _build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--config", required=True, help="study file (.json, .yaml, .yml)")
     batch.add_argument("--output", required=True, help="results file (.csv, .parquet, .json)")
     batch.add_argument("--summary", help="summary file (.csv, .parquet, .json)")
+    batch.add_argument("--parties", help="per-party file, one row per (run, party) (.csv, .parquet, .json)")
+    batch.add_argument("--sensitivity", help="sensitivity indices file, sobol and morris studies (.csv, .parquet, "
+                       ".json); second-order indices go to <name>_second_order<suffix> beside it")
     batch.add_argument("--jobs", type=int, help="parallel workers (overrides the file's n_jobs)")
     batch.add_argument("--seed", type=int, help="base seed (overrides the file's seed)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -98,8 +101,23 @@ def _cmd_run(args: argparse.Namespace) -> None:
 def _cmd_batch(args: argparse.Namespace) -> None:
     from electoral_sim.study import run_study_file
 
+    if args.jobs is not None and args.jobs < 1 and args.jobs != -1:
+        raise UsageError(f"--jobs must be an integer >= 1, or -1 for every core, got {args.jobs} "
+                         "(it overrides the study's n_jobs)")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be an integer >= 0, got {args.seed} (it overrides the study's seed)")
     run_study_file(args.config, args.output, summary=args.summary, n_jobs=args.jobs,
-                   seed=args.seed, verbose=not args.quiet)
+                   seed=args.seed, verbose=not args.quiet, parties=args.parties,
+                   sensitivity=args.sensitivity)
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for an error: OSError without its ``[Errno N]`` prefix."""
+    if isinstance(exc, MemoryError):
+        return f"out of memory ({exc or 'no details'}): simulate fewer voters, or use fewer --jobs"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return " ".join(str(exc).split())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (UsageError, ValueError, OSError) as exc:
-        print(f"electoral-sim {args.command}: error: {exc}", file=sys.stderr)
+    except (UsageError, ValueError, OSError, MemoryError) as exc:
+        print(f"electoral-sim {args.command}: error: {_describe(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"electoral-sim {args.command}: interrupted", file=sys.stderr)

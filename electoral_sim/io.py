@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import tempfile
+import time
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,23 +25,102 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
+#: the host name in temporary file names: a writer's pid means something only there
+_HOST = socket.gethostname().split(".")[0] or "host"
+#: a temporary file from another host is stale once this old (seconds)
+STALE_AFTER = 24 * 3600
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temporary files of ``target`` left by writers that were killed.
+
+    A temporary file is named ``.<name>.<host>-<pid>.<random>.tmp``. It is
+    stale when its writer is gone: the pid is not alive on this host, or,
+    from another host, the file is older than :data:`STALE_AFTER`.
+    """
+    prefix = _temp_prefix(target)
+    for tmp in target.parent.glob(f"{glob_escape(prefix)}*.tmp"):
+        writer = tmp.name[len(prefix):].split(".", 1)[0]
+        host, _, pid = writer.rpartition("-")
+        try:
+            if host == _HOST and pid.isdigit():
+                if int(pid) == os.getpid() or _alive(int(pid)):
+                    continue
+            elif time.time() - tmp.stat().st_mtime < STALE_AFTER:
+                continue
+            tmp.unlink()
+        except OSError:  # gone already, or not ours to remove
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
-    On any error the temporary file is removed and ``path`` is left untouched.
+    On any error the temporary file is removed and ``path`` is left untouched;
+    an ``OSError`` names ``path``, not the temporary file. A writer killed
+    outright (SIGKILL, power loss) cannot remove its temporary file: the next
+    write of the same ``path`` does (see :func:`_remove_stale_temps`).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(target)
+        fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(target)}{_HOST}-{os.getpid()}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write {target}: {exc.strerror}") from None
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode
         os.replace(tmp, target)
+    except OSError as exc:  # disk full, read-only: name the target, not the temporary file
+        Path(tmp).unlink(missing_ok=True)
+        if exc.errno is None:
+            raise OSError(f"cannot write {target}: {str(exc).replace(tmp, target.name)}") from None
+        raise OSError(exc.errno, f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise ``ValueError`` unless a file can be written at ``path``.
+
+    For checks before any work: ``path`` is not a directory, and its
+    directory (or the nearest existing one above it, which would be
+    created) accepts a new file. Nothing is left behind.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"{path} is a directory: give a file name, e.g. {target / target.name}.csv")
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ValueError(f"cannot write {path}: {parent} is not a directory")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f"{_temp_prefix(target)}{_HOST}-{os.getpid()}.", suffix=".tmp",
+                                     dir=parent)
+    except OSError as exc:
+        raise ValueError(f"cannot write {path}: {parent}: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from electoral_sim import metrics, systems
+from electoral_sim import limits, metrics, systems
 
 #: The default party system: five parties in a 2-D ideological space, one incumbent.
 DEFAULT_PARTIES: tuple[dict[str, Any], ...] = (
@@ -161,6 +161,7 @@ class ElectionModel:
         # with no seed, draw one from entropy and record it so the run can be repeated
         self.seed = _integer("seed", seed, 0) if seed is not None else new_seed()
         self.rng = np.random.default_rng(self.seed)
+        limits.check_memory(self.n_voters)  # a clear error, not a MemoryError
         self._build_electorate()
 
     @classmethod
@@ -175,6 +176,7 @@ class ElectionModel:
         bound.apply_defaults()
         a = bound.arguments
         n_voters = _integer("n_voters", a["n_voters"], 1)
+        limits.check_voters(n_voters)
         n_constituencies = _integer("n_constituencies", a["n_constituencies"], 1)
         if n_constituencies > n_voters:
             raise ValueError(

@@ -30,7 +30,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from electoral_sim import sampling
+from electoral_sim import limits, sampling
 from electoral_sim.model import ElectionModel, new_seed
 
 METRICS = (
@@ -62,6 +62,7 @@ def resolve_seed(seed: int | None) -> int:
 def run_seeds(base_seed: int, n_runs: int) -> list[int]:
     """The seeds of runs ``0 .. n_runs-1`` (see module docstring)."""
     base = _check_seed(base_seed)
+    limits.check_runs(1, n_runs)
     return [
         int(np.random.SeedSequence(base, spawn_key=(0, r)).generate_state(1, np.uint64)[0] >> np.uint64(1))
         for r in range(n_runs)
@@ -233,6 +234,7 @@ class ParameterSweep:
         self.seed = None if seed is None else _check_seed(seed)
         self.calc_second_order = calc_second_order
         self.num_levels = int(num_levels)
+        limits.check_configs(len(self))  # before anything is generated
 
     def _grid_size(self) -> int | None:
         if any(_is_range(v) for v in self.parameters.values()):
