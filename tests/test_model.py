@@ -163,21 +163,213 @@ def test_higher_temperature_raises_enp_votes():
     assert low < mid < high
 
 
-def test_economic_growth_raises_incumbent_vote_share():
-    shares = [mean_of("incumbent_vote_share", economic_growth=g) for g in (-0.05, 0.0, 0.05)]
-    assert shares[0] < shares[1] < shares[2], shares
+# ---------------------------------------------------------------------------
+# Independent expected values
+#
+# The model's documented formula (class docstring), re-implemented here in
+# float64, voter by voter, with the documented constants written out as
+# numbers (BASE_TURNOUT 0.9, ALIENATION_WEIGHT 0.3, INDIFFERENCE_WEIGHT 0.3,
+# GROWTH_WEIGHT 10): the model computes in float32 with a rescaled utility
+# and cumulative sums, so this is a second method, and a change to a
+# constant fails here. Each voter votes for j with probability
+# q_ij = turnout_i * p_ij, independently, so a count's standard error is
+# sqrt(sum_i q_ij (1 - q_ij)); observed counts must lie within 5 of them.
+# ---------------------------------------------------------------------------
+
+SIGMAS = 5.0
 
 
-def test_anti_incumbency_lowers_incumbent_vote_share():
-    shares = [mean_of("incumbent_vote_share", anti_incumbency=a) for a in (0.0, 0.15, 0.3)]
-    assert shares[0] > shares[1] > shares[2], shares
+def documented_probabilities(positions, parties, temperature, growth=0.0, anti=0.0, mood=0.0):
+    """Per-voter turnout (n,) and logit choice probabilities (n, P), from the docstring."""
+    v = np.asarray(positions, dtype=np.float64).reshape(2, -1).T  # (n, 2)
+    pos = np.array([p["position"] for p in parties], dtype=np.float64)
+    valence = np.array([p.get("valence", 0.0) for p in parties])
+    incumbent = np.array([p.get("incumbent", False) for p in parties], dtype=np.float64)
+    u = -((v[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2) + valence + incumbent * (10.0 * growth - anti + mood)
+    z = np.exp((u - u.max(axis=1, keepdims=True)) / temperature)
+    p = z / z.sum(axis=1, keepdims=True)
+    n_parties = len(parties)
+    alienation = np.maximum(0.0, -u.max(axis=1))
+    indifference = (1.0 - p.max(axis=1)) * n_parties / (n_parties - 1)  # 0 if sure, 1 if uniform
+    turnout = np.clip(0.9 - 0.3 * alienation - 0.3 * indifference, 0.0, 1.0)
+    return turnout, p
 
 
-def test_national_mood_raises_incumbent_vote_share():
-    base = mean_of("incumbent_vote_share", national_mood=0.0)
-    up = mean_of("incumbent_vote_share", national_mood=0.2)
-    down = mean_of("incumbent_vote_share", national_mood=-0.2)
-    assert down < base < up
+def assert_counts_match(result, n_voters, turnout, p):
+    """Observed vote counts and turnout within SIGMAS binomial standard errors."""
+    q = turnout[:, None] * p
+    expected, se = q.sum(axis=0), np.sqrt((q * (1 - q)).sum(axis=0))
+    observed = np.array(result["vote_counts"])
+    z = (observed - expected) / se
+    assert np.all(np.abs(z) < SIGMAS), f"votes {observed} vs expected {expected.round(1)}: z = {z.round(1)}"
+    expected_turnout = turnout.sum() / n_voters
+    se_turnout = np.sqrt((turnout * (1 - turnout)).sum()) / n_voters
+    assert abs(result["turnout"] - expected_turnout) < SIGMAS * se_turnout, (result["turnout"], expected_turnout)
+
+
+@pytest.fixture
+def electorate_at_origin(monkeypatch):
+    """Every voter at (0, 0): constituency centres and voters drawn with zero spread."""
+    import sys
+
+    for name, module in list(sys.modules.items()):  # wherever the model keeps its constants
+        if name.startswith("electoral_sim.model") and hasattr(module, "VOTER_SPREAD"):
+            monkeypatch.setattr(module, "CENTRE_SPREAD", 0.0)
+            monkeypatch.setattr(module, "VOTER_SPREAD", 0.0)
+
+
+def at_origin(n_voters, parties, temperature, growth=0.0, anti=0.0, mood=0.0, seed=0, **kw):
+    model = ElectionModel(n_voters=n_voters, n_constituencies=4, parties=parties, temperature=temperature,
+                          economic_growth=growth, anti_incumbency=anti, national_mood=mood, seed=seed, **kw)
+    assert not np.any(model.voter_positions)
+    return model.run_election()
+
+
+SQUARE = [{"name": n, "position": xy} for n, xy in
+          (("E", [0.5, 0.0]), ("N", [0.0, 0.5]), ("W", [-0.5, 0.0]), ("S", [0.0, -0.5]))]
+
+
+def test_symmetric_parties_split_votes_evenly_with_textbook_turnout(electorate_at_origin):
+    # four parties at distance 0.5 from every voter: u = -0.25 for all, p = 1/4 each;
+    # turnout = 0.9 - 0.3 * 0.25 (alienation) - 0.3 * 1 (uniform: fully indifferent) = 0.525
+    n = 20_000
+    r = at_origin(n, SQUARE, temperature=0.7)
+    turnout = 0.525
+    assert abs(r["turnout"] - turnout) < SIGMAS * math.sqrt(turnout * (1 - turnout) / n)
+    q = turnout / 4
+    for count in r["vote_counts"]:
+        assert abs(count - n * q) < SIGMAS * math.sqrt(n * q * (1 - q)), r["vote_counts"]
+
+
+def test_vote_shares_are_logit_probabilities(electorate_at_origin):
+    # u = (-0.04 + 0.3, -0.25, -0.5 - 0.1) = (0.26, -0.25, -0.6); p = softmax(u / 0.4)
+    parties = [{"name": "A", "position": [0.2, 0.0], "valence": 0.3},
+               {"name": "B", "position": [0.0, -0.5]},
+               {"name": "C", "position": [-0.5, 0.5], "valence": -0.1}]
+    u = np.array([0.26, -0.25, -0.6])
+    p = np.exp(u / 0.4) / np.exp(u / 0.4).sum()
+    assert p == pytest.approx([0.7164, 0.2002, 0.0834], abs=1e-4)
+    n = 20_000
+    r = at_origin(n, parties, temperature=0.4)
+    turnout = 0.9 - 0.3 * 0.0 - 0.3 * (1 - p.max()) * 3 / 2  # = 0.7724; best utility > 0: no alienation
+    shares = np.array(r["vote_shares"])
+    se = np.sqrt(p * (1 - p) / (n * turnout))
+    assert np.all(np.abs(shares - p) < SIGMAS * se), (shares, p)
+    assert abs(r["turnout"] - turnout) < SIGMAS * math.sqrt(turnout * (1 - turnout) / n)
+
+
+def test_alienated_voters_stay_home(electorate_at_origin):
+    # both parties far from every voter: best utility -1.0 -> alienation 1.0 costs 0.3 of turnout
+    parties = [{"name": "A", "position": [1.0, 0.0]}, {"name": "B", "position": [0.0, 1.0], "valence": -0.5}]
+    n = 20_000
+    r = at_origin(n, parties, temperature=0.5)
+    p_a = 1 / (1 + math.exp(-0.5 / 0.5))
+    turnout = 0.9 - 0.3 * 1.0 - 0.3 * (1 - p_a) * 2
+    assert abs(r["turnout"] - turnout) < SIGMAS * math.sqrt(turnout * (1 - turnout) / n), (r["turnout"], turnout)
+    assert r["turnout"] < 0.9 - 0.3 * (1 - p_a) * 2 - 0.25  # the alienation term is there, at full size
+
+
+PAIR = [{"name": "Inc", "position": [0.3, 0.0], "incumbent": True}, {"name": "Opp", "position": [-0.3, 0.0]}]
+
+
+@pytest.mark.parametrize("temperature, growth, anti, mood", [
+    (0.3, 0.0, 0.0, 0.0),     # symmetric: 1/2 each
+    (0.5, 0.03, 0.0, 0.0),    # growth 0.03 adds 10 * 0.03 = 0.3 to the incumbent's utility
+    (0.5, -0.02, 0.0, 0.0),
+    (1.5, 0.05, 0.0, 0.0),    # the same utility gap matters less when choices are noisier
+    (0.25, 0.0, 0.2, 0.0),    # anti-incumbency 0.2 subtracts 0.2
+    (0.8, 0.0, 0.0, 0.35),    # national mood 0.35 adds 0.35
+    (0.6, 0.02, 0.1, -0.15),  # all three: 0.2 - 0.1 - 0.15 = -0.05
+])
+def test_incumbent_share_is_logistic_in_the_swing(electorate_at_origin, temperature, growth, anti, mood):
+    # two parties equidistant from every voter: P(incumbent) = 1 / (1 + exp(-swing / T))
+    swing = 10 * growth - anti + mood
+    p_inc = 1 / (1 + math.exp(-swing / temperature))
+    n = 20_000
+    r = at_origin(n, PAIR, temperature, growth, anti, mood)
+    turnout, p = documented_probabilities(np.zeros((2, n)), PAIR, temperature, growth, anti, mood)
+    assert p[0, 0] == pytest.approx(p_inc)
+    assert_counts_match(r, n, turnout, p)
+    se = math.sqrt(p_inc * (1 - p_inc) / sum(r["vote_counts"]))
+    assert abs(r["incumbent_vote_share"] - p_inc) < SIGMAS * se, (r["incumbent_vote_share"], p_inc)
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"temperature": 0.25}, {"temperature": 1.6}, {"economic_growth": 0.04}, {"anti_incumbency": 0.25},
+    {"national_mood": -0.3}, {"n_constituencies": 1}, {"parties": THREE, "temperature": 0.9},
+])
+def test_votes_and_turnout_match_the_formula_voter_by_voter(kw):
+    # the default electorate (random positions), each voter's probabilities from its own position
+    n = 20_000
+    model = ElectionModel(n_voters=n, seed=17, **kw)
+    r = model.run_election()
+    turnout, p = documented_probabilities(
+        model.voter_positions, model.parties, model.temperature, model.economic_growth,
+        model.anti_incumbency, model.national_mood)
+    assert_counts_match(r, n, turnout, p)
+
+
+@pytest.mark.parametrize("change", [{"economic_growth": 0.05}, {"anti_incumbency": 0.3}, {"national_mood": -0.2},
+                                    {"national_mood": 0.25}])
+def test_size_of_the_incumbency_effects(change):
+    # the change in the incumbent's vote share is the predicted one, not only its sign
+    n = 20_000
+    shares, predicted = [], []
+    for kw in ({}, change):
+        model = ElectionModel(n_voters=n, seed=5, **kw)
+        r = model.run_election()
+        turnout, p = documented_probabilities(
+            model.voter_positions, model.parties, model.temperature, model.economic_growth,
+            model.anti_incumbency, model.national_mood)
+        inc = [i for i, party in enumerate(model.parties) if party["incumbent"]]
+        shares.append(r["incumbent_vote_share"])
+        predicted.append((turnout[:, None] * p)[:, inc].sum() / turnout.sum())
+    observed, expected = shares[1] - shares[0], predicted[1] - predicted[0]
+    assert abs(expected) > 0.05  # a real effect...
+    # ...of the predicted size: each share has a standard error below sqrt(1/4 / 10_000) = 0.005
+    assert abs(observed - expected) < 2 * SIGMAS * 0.005, (observed, expected)
+
+
+@pytest.mark.parametrize("system, kw", [
+    ("FPTP", {}), ("PR", {}), ("FPTP", {"economic_growth": 0.05, "national_mood": -0.1}),
+    ("PR", {"anti_incumbency": 0.3, "n_constituencies": 7}), ("FPTP", {"parties": THREE, "n_constituencies": 3}),
+])
+def test_vse_from_utilities_of_voter_positions(system, kw):
+    # VSE = (sum_j s_j U_j - mean_j U_j) / (max_j U_j - mean_j U_j), U_j = party j's mean utility
+    # over every eligible voter, computed here from the voters' positions
+    model = ElectionModel(n_voters=5_000, electoral_system=system, seed=3, **kw)
+    r = model.run_election()
+    v = model.voter_positions.astype(np.float64)
+    swing = 10 * model.economic_growth - model.anti_incumbency + model.national_mood
+    utilities = np.array([
+        -np.mean((v[0] - p["position"][0]) ** 2 + (v[1] - p["position"][1]) ** 2)
+        + p["valence"] + (swing if p["incumbent"] else 0.0)
+        for p in model.parties])
+    s = np.array(r["seats"]) / sum(r["seats"])
+    expected = (s @ utilities - utilities.mean()) / (utilities.max() - utilities.mean())
+    assert r["vse"] == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+def test_vse_is_one_when_the_best_party_takes_every_seat():
+    # "Near" sits among the voters with the highest valence: best for every voter, wins every seat
+    parties = [{"name": "Near", "position": [0.0, 0.0], "valence": 3.0},
+               {"name": "Far", "position": [2.0, 2.0], "valence": -3.0},
+               {"name": "Mid", "position": [0.5, 0.0]}]
+    for system in ("FPTP", "PR"):
+        r = run(parties=parties, n_constituencies=5, electoral_system=system, seed=1)
+        assert r["seats"] == [5, 0, 0] and r["vse"] == pytest.approx(1.0)
+
+
+def test_electorate_spreads():
+    # centres ~ N(0, 0.35^2) per axis, voters ~ N(centre, 0.5^2) per axis (documented constants)
+    model = ElectionModel(n_voters=20_000, n_constituencies=2_000, seed=4)
+    centres = model.constituency_centres
+    assert centres.shape == (2_000, 2)
+    # sample s.d. of k normal draws has standard error sd / sqrt(2 (k - 1))
+    assert np.all(np.abs(centres.std(axis=0, ddof=1) - 0.35) < SIGMAS * 0.35 / math.sqrt(2 * 1_999))
+    offsets = model.voter_positions - np.repeat(centres.T, model.constituency_sizes, axis=1)
+    assert np.all(np.abs(offsets.std(axis=1, ddof=1) - 0.5) < SIGMAS * 0.5 / math.sqrt(2 * 19_999))
+    assert np.all(np.abs(offsets.mean(axis=1)) < SIGMAS * 0.5 / math.sqrt(20_000))
 
 
 # ---------------------------------------------------------------------------
@@ -194,8 +386,10 @@ def test_custom_parties_override_defaults():
     assert r["incumbent_vote_share"] == pytest.approx(r["vote_shares"][0])
     # defaults filled in for omitted keys
     assert model.parties[2]["valence"] == 0.0 and model.parties[2]["incumbent"] is False
-    assert r["winner"] in {"Red", "Blue", "Yellow"}
-    assert set(r["constituency_winners"]) <= {"Red", "Blue", "Yellow"}
+    # the winner has the most seats (ties: more votes, then listed order), counted from the constituencies
+    assert [r["constituency_winners"].count(name) for name in ("Red", "Blue", "Yellow")] == r["seats"]
+    best = max(range(3), key=lambda i: (r["seats"][i], r["vote_counts"][i], -i))
+    assert r["winner"] == ("Red", "Blue", "Yellow")[best]
 
 
 def test_custom_parties_tuple_and_valence_dominance():
