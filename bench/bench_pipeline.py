@@ -1,20 +1,26 @@
-"""Pipeline scale and cost: run by hand, ``python bench/bench_pipeline.py [--cores 2]``.
+"""Pipeline scale and cost against the in-process batch: run by hand.
 
-In a temporary copy of the repository it measures, with Snakemake:
+    python bench/bench_pipeline.py [--cores 2] [--skip-large]
 
-1. a 1,000-target study (100 configs x 10 seeds, 10k voters): full run;
-2. its no-op re-run;
-3. a dry run of a 10,000-target study (1,000 configs x 10 seeds);
-4. the bare simulation time of one 10k-voter run and of merging the
-   1,000 run files, to set the per-target overhead against.
+In a temporary copy of the repository it measures, side by side:
 
-It prints figures only; nothing here is a pass/fail test.
+1. the same study through ``snakemake --cores N`` (its tables: results,
+   parties, summary) and through ``electoral-sim batch --jobs N`` (the same
+   three tables), at 1,000 runs (100 configs x 10 runs) and 10,000 runs
+   (100 configs x 100 runs), 10k voters;
+2. a 100,000-run study (10,000 configs x 10 runs, 200 voters): its full run,
+   the no-op re-run and the dry run;
+3. a 10^6-run study (10,000 configs x 100 runs, 200 voters): the dry run
+   (planning: time and peak RSS), and merging its block files.
+
+It prints figures only; nothing here is a pass/fail test. The issue's floors
+are printed beside each figure.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,13 +30,17 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+TABLES = [f"{t}.parquet" for t in ("results", "parties", "summary")]
 
 
 def copy_repo(dest: Path) -> None:
     """Copy the tracked files (the workflow, not results) into ``dest``."""
-    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.split()
     for name in files:
         src, dst = REPO / name, dest / name
+        if name.startswith((".venv", "tests/", "bench/")) or not (src.exists() or src.is_symlink()):
+            continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_symlink():
             dst.symlink_to(src.readlink())
@@ -38,74 +48,95 @@ def copy_repo(dest: Path) -> None:
             shutil.copy2(src, dst)
 
 
-def study(path: Path, name: str, n_temps: int, n_growth: int) -> None:
-    """Write a grid study of n_temps x n_growth configs, 10 seeds, 10k voters."""
+def write_study(path: Path, name: str, n_configs: int, n_runs: int, voters: int) -> None:
+    """A grid study of ``n_configs`` temperatures x growth values."""
+    n_growth = 10 if n_configs >= 100 else 1
+    n_temps = n_configs // n_growth
     data = {
         "name": name,
         "parameters": {
             "temperature": [round(0.1 + 0.9 * i / n_temps, 6) for i in range(n_temps)],
             "economic_growth": [round(-0.05 + 0.1 * i / n_growth, 6) for i in range(n_growth)],
         },
-        "fixed_params": {"n_voters": 10_000, "n_constituencies": 10},
-        "n_runs_per_config": 10,
+        "fixed_params": {"n_voters": voters, "n_constituencies": 10},
+        "n_runs_per_config": n_runs,
         "seed": 7,
     }
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) of the command's children, and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
-    return elapsed, proc.stdout + proc.stderr
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return elapsed, rss if rss > before / 1024 else float("nan"), proc.stdout + proc.stderr
 
 
-def bare_costs(workdir: Path) -> tuple[float, float]:
-    """Median ms of one 10k-voter simulation, and seconds to merge the study's runs."""
-    from electoral_sim.pipeline import merge_runs, plan_study
-    from electoral_sim.sweep import simulate
+def pipeline_vs_batch(work: Path, smk: list[str], esim: str, cores: int, n_runs: int) -> tuple[float, float]:
+    name = f"cmp{n_runs}"
+    write_study(work / f"{name}.yaml", name, 100, n_runs // 100, 10_000)
+    targets = [f"results/{name}/{t}" for t in TABLES]
+    pipe, _, _ = timed([*smk, *targets, "--configfile", f"{name}.yaml"], work)
+    batch, _, _ = timed([esim, "batch", "--config", f"{name}.yaml", "--jobs", str(cores), "--quiet",
+                         "--output", f"b{name}-results.parquet", "--parties", f"b{name}-parties.parquet",
+                         "--summary", f"b{name}-summary.parquet"], work)
+    return pipe, batch
 
-    plan = plan_study(yaml.safe_load((workdir / "s1000.yaml").read_text()))
-    params = plan.configs[0]["canonical"]
-    simulate(params, 1)
-    times = []
-    for seed in range(30):
-        t0 = time.perf_counter()
-        simulate(params, seed)
-        times.append(time.perf_counter() - t0)
+
+def merge_time(work: Path, study: str) -> float:
+    sys.path.insert(0, str(work))
+    from electoral_sim.pipeline import merge_blocks, plan_study
+    from electoral_sim.study import read_study_file
+
+    import os
+
+    os.chdir(work)
+    plan = plan_study(read_study_file(study), study)
     t0 = time.perf_counter()
-    merge_runs(plan.layout(), [workdir / f for f in plan.run_files()])
-    return 1e3 * statistics.median(times), time.perf_counter() - t0
+    results, parties = merge_blocks(plan.layout())
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--skip-large", action="store_true", help="only the pipeline-vs-batch comparison")
     args = parser.parse_args()
-    smk = [str(Path(sys.executable).with_name("snakemake")), "--cores", str(args.cores)]
+    bindir = Path(sys.executable).parent
+    smk = [str(bindir / "snakemake"), "--cores", str(args.cores)]
+    esim = str(bindir / "electoral-sim")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         copy_repo(work)
-        study(work / "s1000.yaml", "bench1000", 10, 10)
-        study(work / "s10000.yaml", "bench10000", 40, 25)
-        full, _ = timed([*smk, "--configfile", "s1000.yaml"], work)
-        noop, out = timed([*smk, "--configfile", "s1000.yaml"], work)
-        dry, _ = timed([*smk, "--configfile", "s10000.yaml", "-n", "--quiet", "all"], work)
-        sim_ms, merge_s = bare_costs(work)
+        for n_runs, floor in ((1_000, 2.0), (10_000, 1.3)):
+            pipe, batch = pipeline_vs_batch(work, smk, esim, args.cores, n_runs)
+            rows.append((f"{n_runs:,} runs (10k voters): pipeline / batch", f"{pipe:.1f} s / {batch:.1f} s",
+                         f"ratio {pipe / batch:.2f}x (floor <= {floor}x)"))
+        if not args.skip_large:
+            write_study(work / "s1e5.yaml", "s1e5", 10_000, 10, 200)
+            full, _, _ = timed([*smk, "--configfile", "s1e5.yaml"], work)
+            rows.append(("100,000 runs (10,000 targets): full run", f"{full:.1f} s", ""))
+            noop, _, out = timed([*smk, "--configfile", "s1e5.yaml"], work)
+            ok = "'Nothing to be done'" if "Nothing to be done" in out else "WORK WAS DONE"
+            rows.append(("  no-op re-run", f"{noop:.1f} s", f"floor <= 5 s; {ok}"))
+            dry, _, _ = timed([*smk, "--configfile", "s1e5.yaml", "-n", "--forceall"], work)
+            rows.append(("  dry run of every job (-n --forceall)", f"{dry:.1f} s", "floor <= 15 s"))
+            write_study(work / "s1e6.yaml", "s1e6", 10_000, 100, 200)
+            plan, rss, _ = timed([*smk, "--configfile", "s1e6.yaml", "-n"], work)
+            rows.append(("10^6 runs: plan (dry run)", f"{plan:.1f} s", f"peak RSS {rss:.0f} MB (floors <= 60 s, 2 GB)"))
+            timed([*smk, *[f"results/s1e6/{t}" for t in TABLES], "--configfile", "s1e6.yaml"], work)
+            rows.append(("10^6 runs: merging 10,000 block files", f"{merge_time(work, 's1e6.yaml'):.1f} s",
+                         "floor <= 30 s (read, check, assemble)"))
     print(f"command: {' '.join(smk)} --configfile <study> (in a temporary copy of the repo)")
-    rows = [
-        ("1,000 targets (10k voters), full run", f"{full:.1f} s", "goal <= 60 s"),
-        ("  wall time per target", f"{1e3 * full / 1000:.1f} ms", f"{args.cores} cores"),
-        ("  bare simulation per target", f"{sim_ms:.2f} ms", "simulate() in-process"),
-        ("  merging the 1,000 run files", f"{merge_s:.2f} s", "merge_runs()"),
-        ("no-op re-run", f"{noop:.1f} s", "goal <= 3 s; " + ("'Nothing to be done'" if "Nothing to be done" in out else "WORK WAS DONE")),
-        ("10,000-target dry run (-n)", f"{dry:.1f} s", "goal <= 10 s"),
-    ]
     width = max(len(r[0]) for r in rows)
     for label, value, note in rows:
-        print(f"{label:<{width}}  {value:>9}  {note}")
+        print(f"{label:<{width}}  {value:>18}  {note}")
 
 
 if __name__ == "__main__":

@@ -14,16 +14,8 @@ from typing import Any
 
 from electoral_sim.io import write_table
 from electoral_sim.model import ElectionModel
-from electoral_sim.sweep import (
-    ParameterSweep,
-    expand,
-    make_row,
-    resolve_seed,
-    results_frame,
-    run_seeds,
-    simulate,
-    summarize,
-)
+from electoral_sim.runs import assemble, block_table, simulate, summarize
+from electoral_sim.sweep import ParameterSweep, expand, resolve_seed, run_seeds
 
 __all__ = ["BatchRunner", "ParameterSweep"]
 
@@ -99,20 +91,25 @@ class BatchRunner:
         self.configs = expand(parameter_sweep, self.seed, model_class)
         self.param_names = list(self.configs[0]["params"]) if self.configs else []
         self.results = None
+        #: one row per (run, party): ids, ``party, votes, vote_share, seats, seat_share``
+        self.party_results = None
 
     def run(self):
         """Run every simulation; return the results DataFrame.
 
         Columns: ``config_idx, config_id, run_idx, seed``, one column per
-        parameter (swept, then fixed), then the metrics; rows in
-        ``(config_idx, run_idx)`` order.
+        parameter (swept, then fixed), the metrics (the numeric entries of
+        ``run_election()``'s result), then ``winner``; rows in
+        ``(config_idx, run_idx)`` order. The per-party table is in
+        :attr:`party_results`.
         """
         seeds = run_seeds(self.seed, self.n_runs_per_config)
+        runs = range(len(seeds))
         tasks = [(c["params"], s) for c in self.configs for s in seeds]
-        metrics = self._execute(tasks)
-        rows = [make_row(c, r, s, metrics[i * len(seeds) + r])
-                for i, c in enumerate(self.configs) for r, s in enumerate(seeds)]
-        self.results = results_frame(rows, self.param_names)
+        records = self._execute(tasks)
+        blocks = (block_table(records[i * len(seeds):(i + 1) * len(seeds)], runs, seeds)
+                  for i in range(len(self.configs)))
+        self.results, self.party_results = assemble(self.configs, blocks, self.param_names)
         return self.results
 
     def _execute(self, tasks: list[tuple[dict, int]]) -> list[dict]:
@@ -158,12 +155,40 @@ class BatchRunner:
         return self.results
 
     def get_summary_stats(self):
-        """Per-config summary (see :func:`electoral_sim.sweep.summarize`)."""
+        """Per-config summary (see :func:`electoral_sim.runs.summarize`)."""
         return summarize(self._require_results(), self.param_names)
+
+    def get_sensitivity(self):
+        """Sensitivity indices of a ``sobol`` or ``morris`` sweep, one row per (metric, parameter).
+
+        Sobol': ``metric, parameter, S1, S1_conf, ST, ST_conf, noise_share``;
+        Morris: ``metric, parameter, mu, mu_star, mu_star_conf, sigma,
+        noise_share``. A configuration's output is the mean of its runs;
+        ``noise_share`` and the handling of undefined metrics are explained
+        in :mod:`electoral_sim.sensitivity`.
+        """
+        from electoral_sim.sensitivity import analyze
+
+        return analyze(self.parameter_sweep, self._require_results(), self.seed)["indices"]
+
+    def get_second_order_sensitivity(self):
+        """Second-order Sobol' indices ``metric, parameter_1, parameter_2, S2, S2_conf`` (needs ``calc_second_order``)."""
+        from electoral_sim.sensitivity import analyze
+
+        if not self.parameter_sweep.calc_second_order:
+            raise ValueError("second-order indices need a sobol sweep with calc_second_order=True")
+        return analyze(self.parameter_sweep, self._require_results(), self.seed)["second_order"]
 
     def export_results(self, filepath: str, format: str = "auto") -> None:
         """Write the results as csv, parquet or json (records), atomically."""
         write_table(self._require_results(), filepath, format)
+
+    def export_parties(self, filepath: str, format: str = "auto") -> None:
+        """Write the per-party table as csv, parquet or json (records), atomically."""
+        self._require_results()
+        if self.party_results is None:
+            raise ValueError(f"{self.model_class.__name__} reports no per-party results")
+        write_table(self.party_results, filepath, format)
 
     def export_summary(self, filepath: str, format: str = "auto") -> None:
         """Write the summary as csv, parquet or json (records), atomically."""

@@ -73,7 +73,7 @@ def _format_table(result: dict) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
-    from electoral_sim.io import write_json
+    from electoral_sim.io import check_writable, write_json
     from electoral_sim.model import ElectionModel
 
     params = dict(
@@ -87,6 +87,8 @@ def _cmd_run(args: argparse.Namespace) -> None:
         anti_incumbency=args.anti_incumbency,
         national_mood=args.national_mood,
     )
+    if args.output:
+        check_writable(args.output)  # before simulating
     model = ElectionModel(**params, seed=args.seed)
     result = model.run_election()
     print(_format_table(result))

@@ -167,6 +167,8 @@ def _valid_for(path: list, schema: dict) -> str | None:
         return "a number"
     if top == "parameters" and len(path) == 3 and path[2] == "log":
         return "true or false"
+    if top == "fixed_params" and len(path) == 2:
+        return "a single value: " + _SCALAR
     if top in ("parameters", "fixed_params"):
         return _SCALAR
     return None
@@ -282,6 +284,8 @@ def run_study_file(
             seed=study.seed if seed is None else seed,
             verbose=verbose,
         )
+        n_tasks = len(runner.configs) * runner.n_runs_per_config
+        limits.check_sweep_memory(runner.configs, min(runner.n_jobs, n_tasks))  # before the first run
     except ValueError as exc:
         raise ValueError(f"{config}: {exc}") from None
     if study.seed is None and seed is None:

@@ -1,4 +1,4 @@
-"""Sweep expansion, config identity, seed derivation, run records and summaries.
+"""Sweep expansion, config identity and seed derivation.
 
 Each of these lives here once; :class:`~electoral_sim.analysis.BatchRunner`,
 the ``electoral-sim batch`` command and the Snakemake pipeline all call them,
@@ -33,17 +33,7 @@ import numpy as np
 from electoral_sim import limits, sampling
 from electoral_sim.model import ElectionModel, new_seed
 
-METRICS = (
-    "turnout",
-    "gallagher",
-    "enp_votes",
-    "enp_seats",
-    "vse",
-    "incumbent_vote_share",
-    "incumbent_seat_share",
-)
 SWEEP_TYPES = ("grid", "random", "latin_hypercube", "sobol", "morris")
-ID_COLUMNS = ("config_idx", "config_id", "run_idx", "seed")
 _RANGE_KEYS = {"low", "high", "log"}
 
 
@@ -59,13 +49,13 @@ def resolve_seed(seed: int | None) -> int:
     return new_seed() if seed is None else _check_seed(seed)
 
 
-def run_seeds(base_seed: int, n_runs: int) -> list[int]:
-    """The seeds of runs ``0 .. n_runs-1`` (see module docstring)."""
+def run_seeds(base_seed: int, n_runs: int, first: int = 0) -> list[int]:
+    """The seeds of runs ``first .. n_runs-1`` (see module docstring)."""
     base = _check_seed(base_seed)
     limits.check_runs(1, n_runs)
     return [
         int(np.random.SeedSequence(base, spawn_key=(0, r)).generate_state(1, np.uint64)[0] >> np.uint64(1))
-        for r in range(n_runs)
+        for r in range(first, n_runs)
     ]
 
 
@@ -282,7 +272,7 @@ class ParameterSweep:
                                     calc_second_order=self.calc_second_order, num_levels=self.num_levels)
 
 
-# -- expansion, one run, rows, summary ----------------------------------------------
+# -- expansion ----------------------------------------------
 def expand(sweep: ParameterSweep, base_seed: int, model_class: type = ElectionModel) -> list[dict[str, Any]]:
     """Expand a sweep into configs: ``[{config_idx, config_id, params, canonical}]``.
 
@@ -298,56 +288,3 @@ def expand(sweep: ParameterSweep, base_seed: int, model_class: type = ElectionMo
         seen.setdefault(cid, idx)
         out.append({"config_idx": idx, "config_id": cid, "params": params, "canonical": canonical})
     return out
-
-
-def simulate(params: dict[str, Any], seed: int, model_class: type = ElectionModel,
-             election_kwargs: dict[str, Any] | None = None) -> dict[str, float]:
-    """One run: build the model with ``seed`` and return its metrics."""
-    result = model_class(**params, seed=seed).run_election(**(election_kwargs or {}))
-    return {m: float(result[m]) for m in METRICS}
-
-
-def make_row(config: dict[str, Any], run_idx: int, seed: int, metrics: dict[str, float]) -> dict[str, Any]:
-    """One results row: ids, parameters as given, then the metrics."""
-    return {"config_idx": config["config_idx"], "config_id": config["config_id"], "run_idx": run_idx,
-            "seed": seed, **config["params"], **{m: metrics[m] for m in METRICS}}
-
-
-def results_frame(rows: list[dict[str, Any]], param_names: Sequence[str]):
-    """The results DataFrame with its column order fixed and typed ids."""
-    import pandas as pd
-
-    columns = [*ID_COLUMNS, *param_names, *METRICS]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    return frame.astype({"config_idx": "int64", "run_idx": "int64", "seed": "int64",
-                         **{m: "float64" for m in METRICS}})
-
-
-def ci95_half_width(std, n):
-    """Half-width of the 95 % t confidence interval for a mean: ``t(0.975, n-1) * std / sqrt(n)`` (NaN for n < 2)."""
-    from scipy.stats import t
-
-    n = np.asarray(n, dtype=float)
-    quantile = t.ppf(0.975, np.where(n > 1, n - 1, np.nan))
-    return quantile * std / np.sqrt(n)
-
-
-def summarize(results, param_names: Sequence[str]):
-    """Per-config summary: ids, parameters, ``<metric>_mean/_std/_ci95``, ``n_runs``.
-
-    ``_std`` uses ddof=1 and ``_ci95`` is the half-width ``t(0.975, n-1) * std
-    / sqrt(n)`` of a 95 % confidence interval for the mean, n counting the
-    runs where the metric is defined (NaN for n < 2).
-    Rows are in ``config_idx`` order.
-    """
-    import pandas as pd
-
-    groups = results.groupby("config_idx", sort=True)
-    first = groups[["config_id", *param_names]].first()
-    n = groups.size()
-    stats = {}
-    for m in METRICS:
-        mean, std, valid = groups[m].mean(), groups[m].std(ddof=1), groups[m].count()  # NaN runs skipped
-        stats[f"{m}_mean"], stats[f"{m}_std"], stats[f"{m}_ci95"] = mean, std, ci95_half_width(std, valid)
-    summary = pd.concat([first, pd.DataFrame(stats), n.rename("n_runs")], axis=1).reset_index()
-    return summary.astype({"config_idx": "int64", "n_runs": "int64"})

@@ -23,6 +23,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -30,13 +31,15 @@ from pandas.testing import assert_frame_equal
 
 from electoral_sim import ElectionModel
 from electoral_sim.analysis import BatchRunner, ParameterSweep
-from electoral_sim.sweep import ID_COLUMNS, METRICS
+from electoral_sim.runs import ID_COLUMNS, run_record
 
 REPO = Path(__file__).resolve().parents[1]
 # snakemake is a runtime dependency: beside this interpreter in a venv, else on PATH
 _BESIDE = Path(sys.executable).with_name("snakemake")
 SNAKEMAKE = str(_BESIDE) if _BESIDE.exists() else shutil.which("snakemake")
-TABLES = ("results.parquet", "results.csv", "summary.parquet", "summary.csv")
+TABLES = tuple(f"{t}.{ext}" for t in ("results", "parties", "summary") for ext in ("parquet", "csv"))
+#: the metric columns of ElectionModel, in order
+METRICS = list(run_record(ElectionModel(n_voters=100, n_constituencies=1, seed=0).run_election())["metrics"])
 
 assert SNAKEMAKE, "snakemake is a dependency of electoral-sim: pip install -e ."
 
@@ -52,6 +55,7 @@ TINY = {
     "seed": 7,
 }
 N_TINY = 2 * 2 * 2
+N_TINY_BLOCKS = 2 * 2  # 2 runs of 2,000 voters fit in one block per config
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -136,9 +140,9 @@ def job_stats(output: str) -> dict[str, int]:
 
 
 def run_files(root: Path) -> dict[str, tuple[int, int]]:
-    """Every run record under results/runs -> (mtime_ns, inode)."""
+    """Every block file under results/runs -> (mtime_ns, inode)."""
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_ino)
-            for p in sorted((root / "results/runs").glob("*/*.json"))}
+            for p in sorted((root / "results/runs").glob("*/seed*/runs*.parquet"))}
 
 
 def tree_state(root: Path, sub: str = "results") -> dict[str, tuple[int, int]]:
@@ -147,7 +151,7 @@ def tree_state(root: Path, sub: str = "results") -> dict[str, tuple[int, int]]:
 
 
 def expected_columns(study: dict) -> list[str]:
-    return [*ID_COLUMNS, *study["parameters"], *study.get("fixed_params", {}), *METRICS]
+    return [*ID_COLUMNS, *study["parameters"], *study.get("fixed_params", {}), *METRICS, "winner"]
 
 
 # -- the template: one tiny study, run once per session -----------------------------
@@ -163,7 +167,7 @@ def template(tmp_path_factory):
 def test_tiny_study_produces_every_output(template):
     root, name = template["root"], TINY["name"]
     assert job_stats(template["output"]) == {
-        "simulate": N_TINY, "merge": 1, "summarize": 1, "plot": len(TINY["parameters"]), "all": 1}
+        "simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1, "plot": len(TINY["parameters"]), "all": 1}
     study_dir = root / "results" / name
     for table in TABLES:
         assert (study_dir / table).stat().st_size > 0, table
@@ -171,13 +175,13 @@ def test_tiny_study_produces_every_output(template):
     assert figures == sorted(f"{p}.png" for p in TINY["parameters"])
     for fig in figures:
         assert (study_dir / "figures" / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    # one run record per (config, seed), one log per job
+    # one block file per config (runs 0-1 of base seed 7), one log per job
     results = pd.read_parquet(study_dir / "results.parquet")
-    runs = {f"results/runs/{r.config_id}/seed{r.seed}.json" for r in results.itertuples()}
-    assert len(runs) == N_TINY
+    runs = {f"results/runs/{cid}/seed{TINY['seed']}/runs0-1.parquet" for cid in results["config_id"]}
+    assert len(runs) == N_TINY_BLOCKS and len(results) == N_TINY
     assert set(run_files(root)) == runs
     logs = {str(p.relative_to(root)) for p in (root / "logs").rglob("*") if p.is_file()}
-    assert logs == {r.replace("results/", "logs/").replace(".json", ".log") for r in runs} | {
+    assert logs == {r.replace("results/", "logs/").replace(".parquet", ".log") for r in runs} | {
         f"logs/{name}/{step}.log" for step in ("merge", "summarize")} | {
         f"logs/{name}/plot_{p}.log" for p in TINY["parameters"]}
     # the csv and parquet tables hold the same numbers
@@ -221,8 +225,10 @@ def test_pipeline_tables_equal_batchrunner(template, tmp_path):
     assert_frame_equal(pd.read_parquet(study_dir / "summary.parquet"), runner.get_summary_stats(),
                        check_exact=True)
     # same bytes as BatchRunner's own export
+    assert_frame_equal(pd.read_parquet(study_dir / "parties.parquet"), runner.party_results, check_exact=True)
+    exports = {"results": runner.export_results, "parties": runner.export_parties, "summary": runner.export_summary}
     for table in TABLES:
-        (runner.export_results if table.startswith("results") else runner.export_summary)(tmp_path / table)
+        exports[table.split(".")[0]](tmp_path / table)
     for table in TABLES:
         assert (study_dir / table).read_bytes() == (tmp_path / table).read_bytes(), table
     # a row is reproducible from its own columns
@@ -230,7 +236,7 @@ def test_pipeline_tables_equal_batchrunner(template, tmp_path):
     params = {k: row[k].item() if hasattr(row[k], "item") else row[k]
               for k in [*TINY["parameters"], *TINY["fixed_params"]]}
     again = ElectionModel(**params, seed=int(row["seed"])).run_election()
-    assert {m: float(again[m]) for m in METRICS} == {m: row[m] for m in METRICS}
+    np.testing.assert_array_equal([float(again[m]) for m in METRICS], row[METRICS].to_numpy(float))
 
 
 # -- 4. caching ----------------------------------------------------------------------------
@@ -243,21 +249,23 @@ def test_growing_the_study_computes_only_new_runs(template, tmp_path):
     # a new value in the middle of the grid: only its cells run
     grown = {**TINY, "parameters": {**TINY["parameters"], "anti_incumbency": [0.0, 0.1, 0.2]}}
     out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, grown).name))
-    assert job_stats(out)["simulate"] == 4
+    assert job_stats(out)["simulate"] == 2
     after = run_files(root)
-    assert set(before) < set(after) and len(after) == N_TINY + 4
+    assert set(before) < set(after) and len(after) == N_TINY_BLOCKS + 2
     assert {k: after[k] for k in before} == before, "existing run files were rewritten"
     new = pd.read_parquet(root / "results/tiny/results.parquet")
     assert len(new) == 12 and new["config_idx"].tolist() == sorted(new["config_idx"])
     keep = ["config_id", "run_idx", "seed", *TINY["parameters"], *METRICS]
     assert_frame_equal(new[keep].merge(old[["config_id", "run_idx"]]), old[keep], check_exact=True)
 
-    # more runs per config: only the new seeds run
+    # more runs per config: each config's partial block (runs 0-1) is recomputed as runs 0-2;
+    # the old block files stay as they were
     more = {**grown, "n_runs_per_config": 3}
     out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, more).name))
     assert job_stats(out)["simulate"] == 6
     final = run_files(root)
-    assert len(final) == 18 and {k: final[k] for k in after} == after
+    assert len(final) == 12 and {k: final[k] for k in after} == after
+    assert sum(k.endswith("runs0-2.parquet") for k in final) == 6
     three = pd.read_parquet(root / "results/tiny/results.parquet")
     assert len(three) == 18
     assert_frame_equal(three[three["run_idx"] < 2][keep].reset_index(drop=True),
@@ -269,6 +277,26 @@ def test_growing_the_study_computes_only_new_runs(template, tmp_path):
     out = check(snakemake(root, "--cores", "2", "--configfile", "study.yaml"))
     assert "Nothing to be done" in out
     assert tree_state(root) == state
+
+
+def test_runs_per_target_sets_blocks_and_growth_adds_only_new_blocks(template, tmp_path):
+    root = clone(template["root"], tmp_path / "repo")
+    small = {**TINY, "runs_per_target": 1}
+    out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, small).name))
+    assert job_stats(out)["simulate"] == N_TINY  # one run per block
+    before = run_files(root)
+    more = {**small, "n_runs_per_config": 3}
+    out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, more).name))
+    assert job_stats(out)["simulate"] == N_TINY_BLOCKS  # runs2-2 of each config, nothing else
+    after = run_files(root)
+    assert {k: after[k] for k in before} == before
+    assert {k for k in after if k not in before} == {
+        k.replace("runs1-1", "runs2-2") for k in before if k.endswith("runs1-1.parquet")}
+    # the tables equal the tables of the default block size
+    grown = pd.read_parquet(root / "results/tiny/results.parquet")
+    runner = BatchRunner(ElectionModel, ParameterSweep(TINY["parameters"], fixed_params=TINY["fixed_params"]),
+                         n_runs_per_config=3, seed=TINY["seed"], verbose=False)
+    assert_frame_equal(grown, runner.run(), check_exact=True)
 
 
 def test_plot_script_change_reruns_only_plots(template, tmp_path):
@@ -284,7 +312,7 @@ def test_simulation_code_change_reruns_simulations(template, tmp_path):
     with open(root / "electoral_sim/model.py", "a") as fh:
         fh.write("\n# a change to the simulation code\n")
     out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
-    assert job_stats(out) == {"simulate": N_TINY, "merge": 1, "summarize": 1,
+    assert job_stats(out) == {"simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1,
                               "plot": len(TINY["parameters"]), "all": 1}
     changed = check(snakemake(root, "--list-changes", "params", "--configfile", template["study"]))
     listed = {line.strip() for line in changed.splitlines() if line.strip().startswith("results/runs/")}
@@ -325,7 +353,7 @@ RESUME = {
     "n_runs_per_config": 2,
     "seed": 11,
 }
-N_RESUME = 60
+N_RESUME = 30  # blocks: one per config (2 runs of 300k voters)
 
 
 def test_killed_run_resumes_to_identical_tables(tmp_path):
@@ -339,7 +367,7 @@ def test_killed_run_resumes_to_identical_tables(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while len(run_files(victim) if (victim / "results/runs").exists() else {}) < 6:
+        while len(run_files(victim) if (victim / "results/runs").exists() else {}) < 4:
             if proc.poll() is not None:
                 pytest.fail("snakemake finished before it could be killed (make RESUME bigger):\n"
                             + proc.stdout.read().decode()[-3000:])
@@ -351,7 +379,7 @@ def test_killed_run_resumes_to_identical_tables(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=30)
     done = len(run_files(victim))
-    assert 0 < done < N_RESUME, f"killed with {done} of {N_RESUME} run files"
+    assert 0 < done < N_RESUME, f"killed with {done} of {N_RESUME} block files"
     assert not any((victim / t).exists() for t in tables)
     stale_lock = any((victim / ".snakemake/locks").glob("*"))
 

@@ -1,5 +1,3 @@
-import copy
-
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
@@ -9,21 +7,30 @@ from electoral_sim.pipeline import (
     code_fingerprint,
     plan_study,
 )
+from electoral_sim.study import read_study_file
+
+# The study is config/config.yaml, or the files given with --configfile (which
+# replace it: nothing from the default leaks in). We read them with the same
+# reader as `electoral-sim batch`, so both accept and refuse the same files.
+DEFAULT_STUDY = "config/config.yaml"
+STUDY_FILES = [str(f) for f in workflow.overwrite_configfiles] or [DEFAULT_STUDY]
+STUDY_SOURCE = ", ".join(STUDY_FILES)
 
 
-# `--configfile` names the whole study: Snakemake would merge it into the
-# default study (leaking its parameters), so start again from the given files.
-if workflow.overwrite_configfiles:
-    config.clear()
-    config.update(copy.deepcopy(workflow.config_settings.overwrite_config))
-
-STUDY_SOURCE = ", ".join(map(str, workflow.overwrite_configfiles)) or "config/config.yaml"
+def read_study(files):
+    """The study dict from one or more study files (later files override keys)."""
+    data = {}
+    for path in files:
+        data.update(read_study_file(path))
+    return data
 
 
 # plan_study checks the study against workflow/schemas/config.schema.yaml and
 # the model, reporting the first problem in one line that names the file and key;
 # validate() is the standard check and passes once plan_study has.
 try:
+    config.clear()
+    config.update(read_study(STUDY_FILES))
     PLAN = plan_study(config, STUDY_SOURCE)
 except ValueError as error:
     raise WorkflowError(str(error)) from None
@@ -32,11 +39,14 @@ CANONICAL = PLAN.canonical_by_id()
 SIMULATION_CODE = code_fingerprint(SIMULATION_MODULES)
 PLOTTING_CODE = code_fingerprint(PLOTTING_MODULES)
 STUDY_DIR = f"results/{PLAN.name}"
+TABLES = ("results", "parties", "summary")
 
 
 wildcard_constraints:
     config_id="[0-9a-f]{12}",
-    seed="[0-9]+",
+    base_seed="[0-9]+",
+    first="[0-9]+",
+    last="[0-9]+",
 
 
 SWEPT = list(config["parameters"])
@@ -44,5 +54,8 @@ SWEPT = list(config["parameters"])
 
 def get_final_output():
     """Tables and figures of the study."""
-    tables = [f"{STUDY_DIR}/{t}.{ext}" for t in ("results", "summary") for ext in ("parquet", "csv")]
-    return tables + [f"{STUDY_DIR}/figures/{param}.png" for param in SWEPT]
+    tables = [f"{STUDY_DIR}/{t}.{ext}" for t in TABLES for ext in ("parquet", "csv")]
+    outputs = tables + [f"{STUDY_DIR}/figures/{param}.png" for param in SWEPT]
+    if config.get("sweep_type") in ("sobol", "morris"):
+        outputs += sensitivity_targets()  # workflow/rules/sensitivity.smk
+    return outputs

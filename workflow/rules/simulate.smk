@@ -1,19 +1,26 @@
-# One target per (config, seed). Jobs get only their own config's values and
-# the simulation code's fingerprint: editing the model re-runs them, growing
-# the grid computes only the new cells. The job is a short in-process call
-# (`run:`); the default profile runs it on a thread (see README). Cluster
-# resources and grouping live in the cluster profiles.
-from electoral_sim.pipeline import RUN_FILE, write_run
+# One target per block: a range of runs of one configuration (see
+# electoral_sim.pipeline). A job gets only its own config's values and the
+# simulation code's fingerprint: editing the model re-runs it, growing the grid
+# or the runs adds blocks. The job is one in-process call; the default profile
+# runs it on a thread, so a target costs milliseconds beyond its simulations.
+from electoral_sim.pipeline import BLOCK_FILE, write_block
 
 
 rule simulate:
     output:
-        RUN_FILE,
+        BLOCK_FILE,
     log:
-        "logs/runs/{config_id}/seed{seed}.log",
+        "logs/runs/{config_id}/seed{base_seed}/runs{first}-{last}.log",
     params:
         model_params=lambda wildcards: CANONICAL[wildcards.config_id],
         code=SIMULATION_CODE,
     threads: 1
     run:
-        write_run(output[0], params.model_params, int(wildcards.seed), log[0])
+        write_block(
+            output[0],
+            params.model_params,
+            int(wildcards.base_seed),
+            int(wildcards.first),
+            int(wildcards.last),
+            log[0],
+        )
