@@ -12,6 +12,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
+from electoral_sim import limits
 from electoral_sim.io import write_table
 from electoral_sim.model import ElectionModel
 from electoral_sim.runs import assemble, block_table, simulate, summarize
@@ -80,6 +81,7 @@ class BatchRunner:
             for name in election_kwargs:
                 if name not in accepted and not takes_any:
                     raise ValueError(f"election_kwargs: {model_class.__name__}.run_election() takes no argument {name!r}")
+        limits.check_runs(len(parameter_sweep), n_runs_per_config)
         self.model_class = model_class
         self.parameter_sweep = parameter_sweep
         self.n_runs_per_config = n_runs_per_config
