@@ -4,7 +4,7 @@ A ranked profile is ``rankings`` (K, L) int64, one distinct ballot per row,
 most preferred first, a truncated ballot padded with -1 after its last ranked
 candidate, and ``counts`` (K,) non-negative (int64, or float64 for weighted
 ballots). Candidates are 0..P-1. ``tie_rank`` (P,) orders candidates for
-every tie: the lower rank wins.
+every tie: the lower rank wins (equal ranks: the lower index).
 
 Integer counts are summed in float64, which is exact below 2**53 votes; ties
 between sums are exact comparisons.
@@ -42,11 +42,13 @@ def check_profile(
             f"rankings must be a (K, L) integer array with L <= n_candidates={p}, got shape {r.shape}"
         )
     r = r.astype(np.int64, copy=False)
-    if r.size and (r.min() < -1 or r.max() >= p):
-        raise ValueError(f"rankings must hold candidates 0..{p - 1} or -1 (padding)")
-    ranked = r >= 0
-    if np.any(ranked[:, 1:] & ~ranked[:, :-1]):
-        raise ValueError("rankings: -1 padding must come after a ballot's last ranked candidate")
+    if r.size:
+        low, high = r.min(), r.max()
+        if low < -1 or high >= p:
+            raise ValueError(f"rankings must hold candidates 0..{p - 1} or -1 (padding)")
+        ranked = r >= 0
+        if low < 0 and np.any(ranked[:, 1:] > ranked[:, :-1]):
+            raise ValueError("rankings: -1 padding must come after a ballot's last ranked candidate")
     c = np.asarray(counts)
     if c.shape != (r.shape[0],):
         raise ValueError(f"counts must have shape ({r.shape[0]},) to match rankings, got {c.shape}")
@@ -62,13 +64,11 @@ def check_profile(
 
 
 def check_tie_rank(tie_rank: np.ndarray, n_candidates: int) -> np.ndarray:
-    """Validate a tie order: a permutation of 0..P-1 (lower wins)."""
+    """Validate a tie order: (P,) integers, lower wins (the model passes a permutation)."""
     t = np.asarray(tie_rank)
     if t.shape != (n_candidates,) or not np.issubdtype(t.dtype, np.integer):
         raise ValueError(f"tie_rank must be an integer array of shape ({n_candidates},), got {tie_rank!r}")
-    if not np.array_equal(np.sort(t), np.arange(n_candidates)):
-        raise ValueError(f"tie_rank must be a permutation of 0..{n_candidates - 1}, got {tie_rank!r}")
-    return t.astype(np.int64, copy=False)
+    return t
 
 
 def tally(top: np.ndarray, counts: np.ndarray, n_bins: int) -> np.ndarray:
@@ -85,12 +85,14 @@ def first_preferences(rankings: np.ndarray, counts: np.ndarray, n_candidates: in
     return tally(np.where(first < 0, n_candidates, first), counts, n_candidates + 1)[:n_candidates]
 
 
-def best(values: np.ndarray, tie_rank: np.ndarray, among: np.ndarray | None = None, n: int = 1) -> np.ndarray:
-    """The ``n`` candidates with the largest ``values`` (ties: lower tie_rank), best first."""
-    idx = np.arange(len(values)) if among is None else np.asarray(among)
-    return idx[np.lexsort((tie_rank[idx], -values[idx]))[:n]]
+def best(values: np.ndarray, tie_rank: np.ndarray, among=None, n: int = 1) -> list[int]:
+    """The ``n`` candidates with the largest ``values`` (ties: lower tie_rank, then lower index), best first."""
+    v, t = values.tolist(), tie_rank.tolist()
+    idx = range(len(v)) if among is None else np.asarray(among).tolist()
+    return sorted(idx, key=lambda i: (-v[i], t[i], i))[:n]
 
 
-def worst(values: np.ndarray, tie_rank: np.ndarray, among: np.ndarray) -> int:
+def worst(values: np.ndarray, tie_rank: np.ndarray, among) -> int:
     """The candidate with the smallest value (ties: the higher tie_rank, who loses ties)."""
-    return int(among[np.lexsort((-tie_rank[among], values[among]))[0]])
+    v, t = values.tolist(), tie_rank.tolist()
+    return max(np.asarray(among).tolist(), key=lambda i: (-v[i], t[i], i))

@@ -15,19 +15,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from electoral_sim.systems._profile import best, check_profile, check_tie_rank
+from electoral_sim.systems._profile import best, check_profile, check_tie_rank, tally
 
 
 def pairwise_matrix(rankings: np.ndarray, counts: np.ndarray, n_candidates: int) -> np.ndarray:
-    """(P, P) matrix: ``d[i, j]`` = votes ranking i above j (integer for integer counts)."""
+    """(P, P) matrix: ``d[i, j]`` = votes ranking i above j (int64 for integer counts).
+
+    Computed as ``d[i, j] = R[i] - A[j, i]``, where R[i] counts the ballots
+    ranking i and A[j, i] those ranking both with j above i: one bincount
+    over the L(L-1)/2 position pairs of the K distinct ballots.
+    """
     r, c, p, _ = check_profile(rankings, counts, n_candidates)
-    k, length = r.shape
-    pos = np.full((k, p + 1), p, dtype=np.int64)  # unranked: position P, below every ranked one
-    pos[np.arange(k)[:, None], np.where(r < 0, p, r)] = np.arange(length)
-    pos = pos[:, :p]
-    above = (pos[:, :, None] < pos[:, None, :]).reshape(k, p * p)
-    d = c @ above.astype(c.dtype)
-    return d.reshape(p, p)
+    length = r.shape[1]
+    rk = np.where(r < 0, p, r)  # padding -> bin P, dropped below
+    above, below = np.triu_indices(length, 1)
+    codes = (rk[:, above] * (p + 1) + rk[:, below]).ravel()
+    both = tally(codes, np.repeat(c, above.size), (p + 1) ** 2).reshape(p + 1, p + 1)[:p, :p]
+    ranked = tally(rk.ravel(), np.repeat(c, length), p + 1)[:p]
+    d = ranked[:, None] - both.T
+    np.fill_diagonal(d, 0)
+    return d
 
 
 def condorcet_winner(rankings: np.ndarray, counts: np.ndarray, n_candidates: int) -> int | None:
@@ -79,8 +86,8 @@ def ranked_pairs_from_matrix(d: np.ndarray, tie_rank: np.ndarray) -> list[int]:
     ``d[i, j]`` down (equal: fewer votes against first, then the winner with
     the lower tie_rank, then the loser with the higher tie_rank); each is
     locked in unless it would close a cycle with pairs already locked.
-    Pairwise ties come last, locked in favour of the lower tie_rank (the
-    tie-breaking ranking of Zavist & Tideman 1989). The locked pairs then
+    Pairwise ties come last (in the same order), locked in favour of the
+    lower tie_rank (the tie-breaking ranking of Zavist & Tideman 1989). The locked pairs then
     order all candidates; the winner is their top. Sources: Tideman (1987),
     "Independence of clones as a criterion for voting rules", Social Choice
     and Welfare 4; Zavist & Tideman (1989), Social Choice and Welfare 6;

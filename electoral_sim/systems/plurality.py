@@ -59,7 +59,7 @@ def two_round(rankings: np.ndarray, counts: np.ndarray, n_candidates: int, tie_r
     """
     r, c, p, tr = check_profile(rankings, counts, n_candidates, tie_rank)
     first = first_preferences(r, c, p)
-    a, b = (best(first, tr, n=2).tolist() + [None])[:2]
+    a, b = (best(first, tr, n=2) + [None])[:2]
     if b is None or 2 * first[a] > first.sum():
         return [int(a)]
     pos_a, pos_b = _position(r, a), _position(r, b)
