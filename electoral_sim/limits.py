@@ -20,6 +20,7 @@ Limits (documented in the README, "When things go wrong"):
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 MAX_CONFIGS = 10**6
 MAX_RUNS = 10**7
@@ -60,15 +61,46 @@ def check_voters(n_voters: int) -> None:
 
 
 def available_memory() -> int | None:
-    """Bytes of memory available to new allocations now (Linux), else None."""
+    """Bytes this process may still allocate, or None when unknown.
+
+    The least of the machine's available memory (``MemAvailable``), the
+    headroom under the process's cgroup limit (containers, SLURM jobs) and
+    under its address-space limit (``ulimit -v``).
+    """
+    candidates = []
+    meminfo = _read("/proc/meminfo")
+    for line in meminfo.splitlines():
+        if line.startswith("MemAvailable:"):
+            candidates.append(int(line.split()[1]) * 1024)
+    for line in _read("/proc/self/cgroup").splitlines():
+        _, controllers, group = line.split(":", 2)
+        if controllers == "":  # cgroup v2
+            files = Path("/sys/fs/cgroup", group.lstrip("/")), "memory.max", "memory.current"
+        elif "memory" in controllers.split(","):  # cgroup v1
+            files = Path("/sys/fs/cgroup/memory", group.lstrip("/")), "memory.limit_in_bytes", "memory.usage_in_bytes"
+        else:
+            continue
+        limit, used = (_read(files[0] / name).strip() for name in files[1:])
+        if limit.isdigit() and used.isdigit():
+            candidates.append(int(limit) - int(used))
     try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            for line in _read("/proc/self/status").splitlines():
+                if line.startswith("VmSize:"):
+                    candidates.append(soft - int(line.split()[1]) * 1024)
+    except (ImportError, ValueError, OSError):
         pass
-    return None
+    return max(min(candidates), 0) if candidates else None
+
+
+def _read(path: str | Path) -> str:
+    try:
+        return Path(path).read_text()
+    except (OSError, ValueError):
+        return ""
 
 
 def check_memory(n_voters: int, n_workers: int = 1) -> None:
@@ -86,6 +118,19 @@ def check_memory(n_voters: int, n_workers: int = 1) -> None:
             f"({BYTES_PER_VOTER} bytes per voter), but only {available / 2**30:.1f} GiB is available: "
             "use fewer voters" + (" or fewer jobs" if n_workers > 1 else "")
         )
+
+
+def check_sweep_memory(configs: list[dict], n_workers: int) -> None:
+    """:func:`check_memory` for the largest electorate of expanded ``configs``.
+
+    ``configs`` are :func:`electoral_sim.sweep.expand` entries, run by
+    ``n_workers`` processes at once; models without an integer ``n_voters``
+    are not checked.
+    """
+    sizes = [c["canonical"].get("n_voters") for c in configs]
+    sizes = [n for n in sizes if isinstance(n, int)]
+    if sizes:
+        check_memory(max(sizes), max(1, n_workers))
 
 
 def worker_count(n_jobs: int) -> int:
