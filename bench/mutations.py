@@ -44,64 +44,64 @@ RUN_RECORDS = ("tests/test_run_records.py", "tests/test_pipeline.py")
 
 @dataclass(frozen=True)
 class Mutation:
-    """Replace the first of ``snippets`` (old, new) found in ``path``; run ``tests``."""
+    """Apply the first edit ``(path, old, new)`` whose ``old`` is in ``path``; run ``tests``."""
 
     name: str
-    path: str
-    snippets: tuple[tuple[str, str], ...]
+    edits: tuple[tuple[str, str, str], ...]
     tests: tuple[str, ...] = FAST
+
+
+#: the model moved from model.py to the package model/ (electorate.py: constants, kernel; election.py)
+MODEL_FILES = ("electoral_sim/model.py", "electoral_sim/model/electorate.py", "electoral_sim/model/election.py")
+
+
+def in_model(old: str, new: str) -> tuple[tuple[str, str, str], ...]:
+    return tuple((path, old, new) for path in MODEL_FILES)
 
 
 def _config_id_ignores(param: str) -> Mutation:
     return Mutation(
-        f"config_id_ignores_{param}", "electoral_sim/sweep.py",
-        (('payload = {"params": canonical}',
+        f"config_id_ignores_{param}",
+        (("electoral_sim/sweep.py", 'payload = {"params": canonical}',
           f'payload = {{"params": {{k: v for k, v in canonical.items() if k != "{param}"}}}}'),),
         (*FAST, "tests/test_pipeline.py"))
 
+
+SUMMARY_FILES = ("electoral_sim/sweep.py", "electoral_sim/runs.py")
 
 MUTATIONS = (
     # -- the issue's list --------------------------------------------------------
     _config_id_ignores("allocation_method"),
     _config_id_ignores("national_mood"),
-    Mutation("merge_skips_seed_check", "electoral_sim/pipeline.py",
-             (('if record["seed"] != seed:', "if False:"),), RUN_RECORDS),
-    Mutation("vse_sign_flipped", "electoral_sim/model.py",
-             (("mean_utility = 2.0 * pos @ self._mean_position + const",
-               "mean_utility = -(2.0 * pos @ self._mean_position + const)"),)),
-    Mutation("alienation_weight_zero", "electoral_sim/model.py",
-             (("ALIENATION_WEIGHT = 0.3", "ALIENATION_WEIGHT = 0.0"),)),
-    Mutation("summary_mean_without_skipna", "electoral_sim/sweep.py",
-             (("groups[m].mean()", "groups[m].mean(skipna=False)"),)),
-    Mutation("hare_droop_float_remainders", "electoral_sim/systems/proportional.py", (),
-             ("tests/test_systems.py",)),
+    Mutation("merge_skips_seed_check",
+             (("electoral_sim/pipeline.py", 'if record["seed"] != seed:', "if False:"),), RUN_RECORDS),
+    Mutation("vse_sign_flipped", in_model("mean_utility = 2.0 * pos @ self._mean_position + const",
+                                          "mean_utility = -(2.0 * pos @ self._mean_position + const)")),
+    Mutation("alienation_weight_zero", in_model("ALIENATION_WEIGHT = 0.3", "ALIENATION_WEIGHT = 0.0")),
+    Mutation("summary_mean_without_skipna",
+             tuple((path, "groups[m].mean()", "groups[m].mean(skipna=False)") for path in SUMMARY_FILES)),
+    Mutation("hare_droop_float_remainders", (), ("tests/test_systems.py",)),
     # -- our own: effect sizes, not only directions ------------------------------
-    Mutation("temperature_ignored", "electoral_sim/model.py",
-             (("t = self.temperature\n", "t = 0.5\n"),)),
-    Mutation("temperature_square_root", "electoral_sim/model.py",
-             (("t = self.temperature\n", "t = self.temperature ** 0.5\n"),)),
-    Mutation("growth_weight_8_not_10", "electoral_sim/model.py",
-             (("GROWTH_WEIGHT = 10.0", "GROWTH_WEIGHT = 8.0"),)),
-    Mutation("national_mood_halved", "electoral_sim/model.py",
-             (("- self.anti_incumbency + self.national_mood", "- self.anti_incumbency + 0.5 * self.national_mood"),)),
-    Mutation("anti_incumbency_halved", "electoral_sim/model.py",
-             (("- self.anti_incumbency + self.national_mood", "- 0.5 * self.anti_incumbency + self.national_mood"),)),
-    Mutation("indifference_weight_zero", "electoral_sim/model.py",
-             (("INDIFFERENCE_WEIGHT = 0.3", "INDIFFERENCE_WEIGHT = 0.0"),)),
-    Mutation("base_turnout_0.85", "electoral_sim/model.py",
-             (("BASE_TURNOUT = 0.9", "BASE_TURNOUT = 0.85"),)),
-    Mutation("voter_spread_0.45", "electoral_sim/model.py",
-             (("VOTER_SPREAD = 0.5", "VOTER_SPREAD = 0.45"),)),
-    Mutation("valence_ignored", "electoral_sim/model.py",
-             (("return pos, valence + incumbent * swing", "return pos, 0 * valence + incumbent * swing"),)),
-    Mutation("gallagher_without_half", "electoral_sim/metrics.py",
-             (("np.sqrt(0.5 * np.sum((v - s) ** 2))", "np.sqrt(np.sum((v - s) ** 2))"),)),
-    Mutation("summary_std_ddof_0", "electoral_sim/sweep.py",
-             (("groups[m].std(ddof=1)", "groups[m].std(ddof=0)"),)),
-    Mutation("ci95_counts_nan_runs", "electoral_sim/sweep.py",
-             (("ci95_half_width(std, valid)", "ci95_half_width(std, n)"),)),
-    Mutation("fingerprint_skips_last_module", "electoral_sim/pipeline.py",
-             (("for name in modules:", "for name in modules[:-1]:"),), RUN_RECORDS),
+    Mutation("temperature_ignored", in_model("t = self.temperature\n", "t = 0.5\n")),
+    Mutation("temperature_square_root", in_model("t = self.temperature\n", "t = self.temperature ** 0.5\n")),
+    Mutation("growth_weight_8_not_10", in_model("GROWTH_WEIGHT = 10.0", "GROWTH_WEIGHT = 8.0")),
+    Mutation("national_mood_halved", in_model("- self.anti_incumbency + self.national_mood",
+                                              "- self.anti_incumbency + 0.5 * self.national_mood")),
+    Mutation("anti_incumbency_halved", in_model("- self.anti_incumbency + self.national_mood",
+                                                "- 0.5 * self.anti_incumbency + self.national_mood")),
+    Mutation("indifference_weight_zero", in_model("INDIFFERENCE_WEIGHT = 0.3", "INDIFFERENCE_WEIGHT = 0.0")),
+    Mutation("base_turnout_0.85", in_model("BASE_TURNOUT = 0.9", "BASE_TURNOUT = 0.85")),
+    Mutation("voter_spread_0.45", in_model("VOTER_SPREAD = 0.5", "VOTER_SPREAD = 0.45")),
+    Mutation("valence_ignored", in_model("return pos, valence + incumbent * swing",
+                                         "return pos, 0 * valence + incumbent * swing")),
+    Mutation("gallagher_without_half", (("electoral_sim/metrics.py", "np.sqrt(0.5 * np.sum((v - s) ** 2))",
+                                         "np.sqrt(np.sum((v - s) ** 2))"),)),
+    Mutation("summary_std_ddof_0",
+             tuple((path, "groups[m].std(ddof=1)", "groups[m].std(ddof=0)") for path in SUMMARY_FILES)),
+    Mutation("ci95_counts_nan_runs",
+             tuple((path, "ci95_half_width(std, valid)", "ci95_half_width(std, n)") for path in SUMMARY_FILES)),
+    Mutation("fingerprint_skips_last_module",
+             (("electoral_sim/pipeline.py", "for name in modules:", "for name in modules[:-1]:"),), RUN_RECORDS),
 )
 
 
@@ -166,16 +166,14 @@ def failing_tests(xml: Path) -> list[str]:
     return out
 
 
-def mutate(root: Path, mutation: Mutation) -> str | None:
-    """Apply the first snippet found; return the original text (None if none applies)."""
-    path = root / mutation.path
-    if not path.exists():
-        return None
-    text = path.read_text()
-    for old, new in mutation.snippets:
+def mutate(root: Path, mutation: Mutation) -> tuple[Path, str] | None:
+    """Apply the first edit that fits; return (file, its original text), or None."""
+    for name, old, new in mutation.edits:
+        path = root / name
+        text = path.read_text() if path.is_file() else ""
         if old in text:
             path.write_text(text.replace(old, new, 1))
-            return text
+            return path, text
     return None
 
 
@@ -188,7 +186,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = [m.name for m in MUTATIONS]
     if args.list:
-        print("\n".join(f"{m.name:32s} {m.path}" for m in MUTATIONS))
+        print("\n".join(f"{m.name:36s} {' or '.join(sorted({e[0] for e in m.edits})) or '(to be written)'}"
+                         for m in MUTATIONS))
         return
     unknown = set(args.only or ()) - set(names)
     if unknown:
@@ -210,25 +209,25 @@ def main(argv: list[str] | None = None) -> None:
               f"{len(broken)} failing test(s) deselected below")
         for node in broken:
             print(f"#   already failing: {node}")
-        print(f"{'mutation':32s} {'result':9s} evidence")
+        print(f"{'mutation':36s} {'result':9s} evidence")
         tally = {"caught": 0, "SURVIVED": 0, "n/a": 0}
         for m in chosen:
             tests = [t for t in m.tests if (root / t).exists()]
-            original = mutate(root, m)
-            if original is None or not tests:
-                result, evidence = "n/a", "snippet not found in " + m.path if original is None else "no test file"
+            applied = mutate(root, m)
+            if applied is None or not tests:
+                result, evidence = "n/a", "no test file" if applied else "snippet not found"
             else:
                 try:
                     code, evidence = pytest(root, tests, broken)
                 finally:
-                    (root / m.path).write_text(original)
+                    applied[0].write_text(applied[1])
                 result = {0: "SURVIVED", 1: "caught"}.get(code, "caught" if code == 2 else "n/a")
+                where = applied[0].relative_to(root)
                 if code not in (0, 1):
                     evidence = f"pytest exit {code}: {evidence}"
-                if code == 0:
-                    evidence = f"passed: {' '.join(tests)}"
+                evidence = f"[{where}] " + (f"passed: {' '.join(tests)}" if code == 0 else evidence)
             tally[result] += 1
-            print(f"{m.name:32s} {result:9s} {evidence}", flush=True)
+            print(f"{m.name:36s} {result:9s} {evidence}", flush=True)
         print(f"# caught {tally['caught']}, survived {tally['SURVIVED']}, not applicable {tally['n/a']} "
               f"(of {len(chosen)}); re-run one with: python bench/mutations.py "
               f"{'--ref ' + args.ref + ' ' if args.ref else ''}--only NAME")

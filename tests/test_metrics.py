@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from electoral_sim.metrics import (
@@ -129,7 +129,6 @@ def vote_seat_pairs(draw):
     return v, s
 
 
-@settings(max_examples=200, deadline=None)
 @given(vote_seat_pairs())
 def test_disproportionality_in_range(pair):
     v, s = pair
@@ -143,7 +142,6 @@ def test_disproportionality_in_range(pair):
     assert g == approx(gallagher_index(s, v), rel=1e-9, abs=1e-9)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(nonneg, min_size=1, max_size=10).filter(lambda x: sum(x) > 0))
 def test_enp_in_range(shares):
     enp = effective_number_of_parties(shares)
@@ -152,7 +150,6 @@ def test_enp_in_range(shares):
     assert enp <= sum(1 for x in shares if x > 0) + 1e-9
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.integers(1, 8).flatmap(lambda n: st.tuples(
     st.lists(st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False), min_size=n, max_size=n),
     st.lists(st.integers(0, 100), min_size=n, max_size=n).filter(lambda x: sum(x) > 0),
@@ -168,11 +165,41 @@ def test_vse_at_most_one(args):
     assert vse(u, best) == approx(1.0)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.floats(-10, 10, allow_nan=False), min_size=2, max_size=8))
 def test_vse_uniform_seats_is_zero(u):
     assume(max(u) - np.mean(u) > 1e-3)
     assert vse(u, [1] * len(u)) == approx(0.0, abs=1e-9)
+
+
+@given(vote_seat_pairs())
+def test_disproportionality_by_another_formula(pair):
+    # Loosemore-Hanby = the total over-representation, 100 * sum(max(0, s - v)) (shares sum to 1);
+    # Gallagher = 100 * Euclidean distance / sqrt(2)
+    v, s = pair
+    vs, ss = np.array(v) / sum(v), np.array(s) / sum(s)
+    assert loosemore_hanby_index(v, s) == approx(100 * np.maximum(0.0, ss - vs).sum(), rel=1e-9, abs=1e-9)
+    assert gallagher_index(v, s) == approx(100 * math.dist(vs, ss) / math.sqrt(2), rel=1e-9, abs=1e-9)
+
+
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=10).filter(lambda x: sum(x) > 0))
+def test_enp_of_counts_by_another_formula(counts):
+    # 1 / sum(p_i^2) = (sum x_i)^2 / sum(x_i^2), exactly in integers
+    from fractions import Fraction
+
+    exact = Fraction(sum(counts) ** 2, sum(x * x for x in counts))
+    assert effective_number_of_parties(counts) == approx(float(exact), rel=1e-12)
+
+
+@given(st.integers(2, 8).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(-100, 100, allow_nan=False), min_size=n, max_size=n),
+    st.lists(st.integers(0, 50), min_size=n, max_size=n).filter(lambda x: sum(x) > 0),
+)))
+def test_vse_is_the_seat_weighted_mean_of_single_seat_vse(args):
+    # VSE of a single winner w is (u_w - mean u) / (max u - mean u); seats mix winners linearly
+    u, s = args
+    assume(max(u) - np.mean(u) > 1e-6)
+    single = [(x - np.mean(u)) / (max(u) - np.mean(u)) for x in u]
+    assert vse(u, s) == approx(sum(k * x for k, x in zip(s, single)) / sum(s), rel=1e-9, abs=1e-9)
 
 
 # ---------------------------------------------------------------------------
