@@ -5,6 +5,8 @@ first, and an input that is negative, non-finite or sums to zero is an error.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -81,3 +83,47 @@ def vse(utilities: np.ndarray, seat_shares: np.ndarray) -> float:
     if best - chance <= 1e-12 * max(1.0, abs(best)):
         return 1.0
     return float((s @ u - chance) / (best - chance))
+
+
+def condorcet_winners(pairwise: np.ndarray) -> np.ndarray:
+    """The Condorcet winner of each constituency, -1 where there is none.
+
+    ``pairwise[c, i, j]`` counts the voters of constituency c who prefer i to
+    j; the Condorcet winner beats every other candidate by a strict majority
+    of the voters who rank the pair (``pairwise[c, i, j] > pairwise[c, j, i]``).
+
+    >>> condorcet_winners(np.array([[[0, 6, 7], [4, 0, 5], [3, 5, 0]]])).tolist()
+    [0]
+    """
+    d = np.asarray(pairwise)
+    if d.ndim != 3 or d.shape[1] != d.shape[2]:
+        raise ValueError(f"pairwise must have shape (C, P, P), got {d.shape}")
+    beats = d > d.transpose(0, 2, 1)
+    is_winner = beats.sum(axis=2) == d.shape[1] - 1
+    return np.where(is_winner.any(axis=1), is_winner.argmax(axis=1), -1)
+
+
+def condorcet_efficiency(winners: np.ndarray, pairwise: np.ndarray) -> float:
+    """Share of constituencies with a Condorcet winner in which that candidate won the seat.
+
+    Parameters
+    ----------
+    winners : (C,) the winner of each single-member constituency.
+    pairwise : (C, P, P) pairwise preference counts (see :func:`condorcet_winners`).
+        The model counts, among the voters who turned out, who prefers i to j
+        by their utilities (sincere preferences, no random draws), so a system
+        is scored against the candidate a majority truly prefers to each
+        rival, whatever the noise in the ballots it counted.
+
+    Returns NaN when no constituency has a Condorcet winner.
+
+    >>> d = np.array([[[0, 6], [4, 0]], [[0, 5], [5, 0]]])
+    >>> condorcet_efficiency(np.array([1, 0]), d)  # a winner only in the first, and it lost
+    0.0
+    """
+    cw = condorcet_winners(pairwise)
+    w = np.asarray(winners)
+    if w.shape != cw.shape:
+        raise ValueError(f"winners must have one entry per constituency ({cw.size}), got shape {w.shape}")
+    has = cw >= 0
+    return float(np.mean(w[has] == cw[has])) if has.any() else math.nan

@@ -380,7 +380,9 @@ def test_method_names_case_insensitive(name, canonical):
     assert seats(TEXTBOOK, 10, name) == seats(TEXTBOOK, 10, canonical)
 
 
-@pytest.mark.parametrize("name, canonical", [("fptp", "FPTP"), ("pr", "PR"), ("Pr", "PR"), ("FPTP", "FPTP")])
+@pytest.mark.parametrize("name, canonical", [("fptp", "FPTP"), ("pr", "PR"), ("Pr", "PR"), ("FPTP", "FPTP"),
+                                             ("stv", "STV"), ("Ranked-Pairs", "RANKED_PAIRS"),
+                                             ("ranked pairs", "RANKED_PAIRS"), (" star ", "STAR")])
 def test_system_names_case_insensitive(name, canonical):
     assert normalize_system(name) == canonical
 
@@ -394,7 +396,7 @@ def test_unknown_method_message():
         assert m in msg
 
 
-@pytest.mark.parametrize("bad", ["STV", None, 3])
+@pytest.mark.parametrize("bad", ["XYZ", "STV2", None, 3])
 def test_unknown_system_message(bad):
     with pytest.raises(ValueError) as e:
         normalize_system(bad)

@@ -1,0 +1,18 @@
+"""The agent-based election model: an electorate (:mod:`.electorate`), its
+ballots (:mod:`.ballots`), parameter checks (:mod:`.params`) and
+:class:`ElectionModel` (:mod:`.election`)."""
+from electoral_sim.model.election import ElectionModel
+from electoral_sim.model.electorate import (
+    ALIENATION_WEIGHT,
+    BASE_TURNOUT,
+    CENTRE_SPREAD,
+    GROWTH_WEIGHT,
+    INDIFFERENCE_WEIGHT,
+    VOTER_SPREAD,
+)
+from electoral_sim.model.params import DEFAULT_PARTIES, new_seed
+
+__all__ = [
+    "ALIENATION_WEIGHT", "BASE_TURNOUT", "CENTRE_SPREAD", "DEFAULT_PARTIES", "ElectionModel",
+    "GROWTH_WEIGHT", "INDIFFERENCE_WEIGHT", "VOTER_SPREAD", "new_seed",
+]

@@ -1,0 +1,225 @@
+"""Ballots from the voters' utilities, aggregated per constituency in one pass.
+
+The vote kernel (:mod:`electoral_sim.model.electorate`) hands the voters of
+every block who voted to the builders here, with ``s`` (P, m): each voter's
+utilities divided by the temperature, shifted so that the voter's best party
+is at 0, and ``first`` (m,): the first preference drawn by the multinomial
+logit. A builder adds the block's ballots to per-constituency aggregates;
+nothing per voter is kept.
+
+Rankings (Plackett-Luce)
+    A voter's ranking starts with the logit first preference; the later places
+    follow the "Gumbel race" over the remaining parties: party j gets the
+    perceived utility ``s_j + G_j`` with ``G_j`` a standard Gumbel draw, and
+    the remaining parties are ranked by it. Given the first preference this is
+    exactly the Plackett-Luce distribution with weights ``exp(u_j / T)``, whose
+    first place is the logit choice (Luce 1959; Yellott 1977). The draws come
+    from the ballot generator, a stream apart from the one that draws first
+    preferences and turnout, so they never move those.
+
+Truncation
+    A ballot lists the top ``min(P - 1, RANKING_DEPTH)`` preferences; when that
+    is P - 1 the last place is implied and the ranking is complete (up to six
+    parties). With more parties each ballot ranks its top five and leaves the
+    rest unranked, so a profile has at most ``P! / (P - 5)!`` distinct ballots
+    per constituency. Ranked ballots support up to ``MAX_RANKED_PARTIES`` (24)
+    parties.
+
+Approvals and scores
+    Cardinal ballots read the same perceived utilities, with the first
+    preference raised to the top, so they agree with the ranking: a voter
+    approves every party whose perceived utility is at least the mean of their
+    perceived utilities over all parties (always their first preference), and
+    scores each party 0..5 by rescaling it linearly between their worst (0)
+    and best (5) party, rounded half to even (a voter indifferent between all
+    parties scores them all 0). At low temperature these are the sincere rules
+    on the utilities themselves.
+
+Sincere pairwise counts
+    For the Condorcet winner, ``pairwise[c, i, j]`` counts the voters of
+    constituency c who voted and strictly prefer i to j by their utilities
+    (no draws).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RANKING_DEPTH = 5  #: preferences listed per ballot beyond six parties (complete rankings up to six)
+MAX_SCORE = 5  #: scores run 0..MAX_SCORE
+DENSE_BINS = 1 << 22  #: profiles with at most this many (constituency, ballot) keys are counted densely
+_FIRST = np.float32(1e30)  #: perceived utility that puts the first preference on top (finite)
+_TINY = np.float32(1e-30)  #: floor of the exponential draws, so their log is finite
+_FEW = 16  #: blocks spanning at most this many constituencies count by slices, more by reduceat
+MAX_RANKED_PARTIES = 24  #: ballot keys must fit int64: 6**24 < 2**63
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The constituencies of a block's voters who voted: ``c0 .. c0 + len(starts) - 1``.
+
+    ``starts`` are offsets into the block's voters who voted (a constituency
+    may have none in the block, so two starts can be equal).
+    """
+
+    c0: int
+    starts: np.ndarray  #: offset of each constituency's first voter
+    n: int  #: voters in the block who voted
+    local: np.ndarray  #: (n,) each voter's constituency minus c0
+
+    @property
+    def stop(self) -> int:
+        return self.c0 + len(self.starts)
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """(n,) bool -> (n_segments,) number of True per constituency."""
+        if len(self.starts) == 1:
+            return np.count_nonzero(mask)
+        if len(self.starts) > _FEW:
+            return self.sum(mask)
+        bounds = [*self.starts.tolist(), self.n]
+        return np.array([np.count_nonzero(mask[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """(n,) integers -> (n_segments,) sums per constituency."""
+        total = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
+        return total[np.append(self.starts[1:], self.n)] - total[self.starts]
+
+
+def segments(constituency: np.ndarray, voted: np.ndarray) -> Segments:
+    """The segments of a block's voters who voted (``constituency``: the block's, sorted)."""
+    c0, c1 = int(constituency[0]), int(constituency[-1])
+    local = constituency[voted].astype(np.int64) - c0
+    starts = np.searchsorted(local, np.arange(c1 - c0 + 1))
+    return Segments(c0, starts, len(local), local)
+
+
+def ranking_length(n_parties: int) -> int:
+    """Preferences listed per ballot: ``min(P - 1, RANKING_DEPTH)`` (the P-th is implied)."""
+    return min(n_parties - 1, RANKING_DEPTH)
+
+
+class Pairwise:
+    """Sincere pairwise counts (C, P, P): voters who voted and prefer i to j."""
+
+    def __init__(self, n_constituencies: int, n_parties: int) -> None:
+        self.pairs = list(zip(*np.nonzero(~np.eye(n_parties, dtype=bool))))
+        self.counts = np.zeros((n_constituencies, n_parties, n_parties), dtype=np.int64)
+
+    def add(self, s: np.ndarray, seg: Segments) -> None:
+        better = np.empty(s.shape[1], dtype=bool)
+        for i, j in self.pairs:
+            np.greater(s[i], s[j], out=better)
+            self.counts[seg.c0:seg.stop, i, j] += seg.count(better)
+
+
+def perceive(s: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Perceived utilities ``s + G`` (P, m), G standard Gumbel (as -log of an exponential)."""
+    e = rng.standard_exponential(s.shape, dtype=np.float32)
+    np.maximum(e, _TINY, out=e)
+    np.log(e, out=e)
+    np.subtract(s, e, out=e)
+    return e
+
+
+class Rankings:
+    """Ranked ballots counted per (constituency, distinct ballot).
+
+    A ballot's key holds, for each party j, its place clamped to L (L =
+    unranked) as the base-(L + 1) digit j: ``sum_j min(place_j, L) * (L + 1)**j``.
+    """
+
+    def __init__(self, n_constituencies: int, n_parties: int) -> None:
+        p, length = n_parties, ranking_length(n_parties)
+        if p > MAX_RANKED_PARTIES:
+            raise ValueError(f"ranked ballots support at most {MAX_RANKED_PARTIES} parties, got {p}")
+        self.n_constituencies, self.n_parties, self.length = n_constituencies, p, length
+        self.base = length + 1
+        self.space = self.base**p  #: distinct keys per constituency
+        self.dense = n_constituencies * self.space <= DENSE_BINS
+        if self.dense:
+            self.counts = np.zeros(n_constituencies * self.space, dtype=np.int64)
+        else:  # per constituency: (distinct keys, counts) of each block
+            self.parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n_constituencies)]
+
+    def add(self, perceived: np.ndarray, first: np.ndarray, seg: Segments) -> None:
+        p, m = perceived.shape
+        g = perceived.copy()
+        for j in range(p):
+            np.copyto(g[j], _FIRST, where=first == j)
+        # place of each party: parties ahead of it (ties to the lower index, so places are a permutation)
+        place = np.zeros((p, m), dtype=np.int8)
+        for j in range(p):
+            for k in range(p):
+                if k < j:
+                    place[j] += g[k] >= g[j]
+                elif k > j:
+                    place[j] += g[k] > g[j]
+        if self.length < p - 1:
+            np.minimum(place, self.length, out=place)
+        key = place[p - 1].astype(np.int64)
+        for j in range(p - 2, -1, -1):
+            key *= self.base
+            key += place[j]
+        if self.dense:
+            span = len(seg.starts) * self.space
+            key += seg.local * self.space
+            self.counts[seg.c0 * self.space:seg.c0 * self.space + span] += np.bincount(key, minlength=span)
+        else:
+            bounds = [*seg.starts.tolist(), m]
+            for q, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+                self.parts[seg.c0 + q].append(np.unique(key[a:b], return_counts=True))
+
+    def profiles(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per constituency: (rankings (K, L) int64, counts (K,) int64), one row per distinct ballot."""
+        return [self._decode(*self._constituency(c)) for c in range(self.n_constituencies)]
+
+    def _constituency(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct keys of constituency ``c`` and their counts."""
+        if self.dense:
+            counts = self.counts[c * self.space:(c + 1) * self.space]
+            keys = np.flatnonzero(counts)
+            return keys, counts[keys]
+        keys, inverse = np.unique(np.concatenate([k for k, _ in self.parts[c]]), return_inverse=True)
+        counts = np.bincount(inverse, weights=np.concatenate([n for _, n in self.parts[c]]))
+        return keys, counts.astype(np.int64)
+
+    def _decode(self, keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = self.n_parties
+        places = (keys[:, None] // self.base ** np.arange(p, dtype=np.int64)) % self.base
+        listed = p if self.length == p - 1 else self.length  # a complete ranking lists the implied last
+        return np.argsort(places, axis=1, kind="stable")[:, :listed].astype(np.int64), counts
+
+
+class Cardinal:
+    """Approval totals, score totals (C, P) and STAR's ``prefer`` (C, P, P) per constituency."""
+
+    def __init__(self, n_constituencies: int, n_parties: int) -> None:
+        c, p = n_constituencies, n_parties
+        self.pairs = list(zip(*np.nonzero(~np.eye(p, dtype=bool))))
+        self.approvals = np.zeros((c, p), dtype=np.int64)
+        self.scores = np.zeros((c, p), dtype=np.int64)
+        self.prefer = np.zeros((c, p, p), dtype=np.int64)
+
+    def add(self, perceived: np.ndarray, first: np.ndarray, seg: Segments) -> None:
+        p, m = perceived.shape
+        h = perceived.copy()
+        top = h.max(axis=0)
+        for j in range(p):
+            np.copyto(h[j], top, where=first == j)
+        approve = h >= h.mean(axis=0)
+        low = h.min(axis=0)
+        span = top - low
+        span[span <= 0] = 1  # indifferent voters: every party scores 0
+        h -= low
+        h *= np.float32(MAX_SCORE) / span
+        score = np.rint(h).astype(np.int8)
+        rows = slice(seg.c0, seg.stop)
+        better = np.empty(m, dtype=bool)
+        for j in range(p):
+            self.approvals[rows, j] += seg.count(approve[j])
+            self.scores[rows, j] += seg.sum(score[j])
+        for i, j in self.pairs:
+            np.greater(score[i], score[j], out=better)
+            self.prefer[rows, i, j] += seg.count(better)

@@ -1,0 +1,387 @@
+"""ElectionModel: parameters, one election, its count and its metrics."""
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any
+
+import numpy as np
+
+from electoral_sim import metrics, systems
+from electoral_sim.model import params as check
+from electoral_sim.model.electorate import GROWTH_WEIGHT, Ballots, cast_ballots, draw_electorate
+from electoral_sim.systems.proportional import qualifying_parties
+
+PR_TIERS = ("national", "constituency")
+OVERHANG = ("keep", "level")
+
+
+class ElectionModel:
+    """An electorate in constituencies choosing among parties.
+
+    Voters live in a 2-D ideological space: each constituency has a centre
+    drawn from N(0, CENTRE_SPREAD^2) per axis, its voters scatter around it
+    with s.d. VOTER_SPREAD. Voter i's utility for party j is
+
+        u_ij = -||v_i - p_j||^2 + valence_j + incumbent_j * (
+                   GROWTH_WEIGHT * economic_growth - anti_incumbency + national_mood)
+
+    (squared-distance closeness, in units of squared ideological distance).
+    Each voter turns out with probability
+
+        clip(BASE_TURNOUT - ALIENATION_WEIGHT * max(0, -max_j u_ij)
+             - INDIFFERENCE_WEIGHT * indifference_i, 0, 1),
+
+    where indifference is 0 for a voter sure of their choice and 1 for one
+    whose choice probabilities are uniform, and gives first preference to
+    party j with the multinomial-logit probability
+    ``exp(u_ij / T) / sum_k exp(u_ik / T)``. Systems that count more than
+    first preferences read rankings (Plackett-Luce with the same weights),
+    approvals or scores from the same utilities
+    (:mod:`electoral_sim.model.ballots` documents the rules).
+
+    Electoral systems (``electoral_system``, case-insensitive; parties are the
+    candidates, and ties go to more first preferences nationally, then to the
+    party listed first):
+
+    - ``FPTP``: plurality in each constituency. ``TRS``: a majority of first
+      preferences, else a top-two runoff on the rankings. ``IRV``, ``BORDA``,
+      ``SCHULZE``, ``RANKED_PAIRS``, ``COPELAND``, ``MINIMAX``: counted on the
+      rankings. ``APPROVAL``, ``SCORE``, ``STAR``: on approvals and 0-5 scores.
+      Each elects one member per constituency.
+    - ``STV``: ``district_magnitude`` members per constituency (Droop quota,
+      fractional surplus transfers). Each party fields that many candidates
+      and its voters rank them as a slate in the party's order (party-line
+      ranking, like above-the-line voting in the Australian Senate).
+    - ``SNTV``: ``district_magnitude`` members per constituency, the parties
+      with most first preferences; each party fields one candidate, so the
+      magnitude is at most the number of parties.
+    - ``PR``: list PR with ``allocation_method`` above ``threshold``:
+      ``pr_tier="national"`` allocates all ``n_constituencies *
+      district_magnitude`` seats in one national count,
+      ``"constituency"`` allocates ``district_magnitude`` seats in each
+      constituency, with the threshold applied there.
+    - ``MMP``: FPTP constituencies plus ``list_seats`` compensatory list seats
+      (default: as many as constituencies); a party qualifies for the list
+      tier by reaching ``threshold`` or winning ``waiver_seats``
+      constituencies; overhang seats are kept (``overhang="keep"``) or the
+      house grows until every qualified party has its proportional share
+      (``"level"``). Voters cast the same party for both tiers.
+    - ``PARALLEL``: FPTP constituencies plus ``list_seats`` list seats
+      allocated independently.
+
+    What each system draws: FPTP, SNTV, PR, MMP and PARALLEL only the first
+    preferences and turnout; ranked systems also one Gumbel variate per voter
+    and party (for the later preferences), and so do the cardinal systems
+    (for their perceived utilities). Those come from the election's ballot
+    stream, a child of the model's seed sequence: first preferences and
+    turnout are the same under every system for one seed.
+
+    Parameters
+    ----------
+    n_voters : eligible voters (>= 1), split evenly across constituencies.
+    n_constituencies : constituencies, 1 <= n_constituencies <= n_voters.
+    parties : list of ``{"name", "position": [x, y], "valence", "incumbent"}``;
+        default :data:`DEFAULT_PARTIES` (five parties, one incumbent). Position
+        coordinates and valence lie in [-1000, 1000].
+    electoral_system : one of :data:`electoral_sim.systems.ELECTORAL_SYSTEMS`.
+    allocation_method : ``dhondt``, ``sainte_lague``, ``hare`` or ``droop`` (PR and list tiers).
+    threshold : legal threshold, a vote share in [0, 1) (PR and list tiers). A
+        threshold that no party reaches is waived (reported as ``threshold_waived``).
+    temperature : logit temperature T in [1e-6, 1e6]; higher means noisier choices.
+        At 1e-6 choices are deterministic to float32 precision (the T -> 0 limit).
+    economic_growth : growth rate in [-100, 100] (0.02 = 2 %); raises the incumbent's utility.
+    anti_incumbency : penalty in [0, 1000] on the incumbent's utility, in utility units.
+    national_mood : swing towards (> 0) or away from the incumbent, in [-1000, 1000].
+    district_magnitude : members per constituency (>= 1): STV, SNTV and PR only.
+    pr_tier : ``national`` or ``constituency`` (PR only).
+    list_seats : list-tier seats (>= 0; MMP and PARALLEL only); None means
+        ``n_constituencies``.
+    overhang : ``keep`` or ``level`` (MMP only).
+    waiver_seats : constituencies a party must win to enter the list tier
+        regardless of the threshold (>= 1; MMP only).
+    seed : seed of the model's ``numpy.random.Generator``; None draws one from
+        entropy and records it in ``self.seed``.
+
+    Combinations that cannot be counted (IRV with magnitude 3, ``pr_tier``
+    with FPTP, ...) are refused by :meth:`canonical_params` with a ValueError.
+
+    Examples
+    --------
+    >>> result = ElectionModel(n_voters=10_000, seed=1).run_election()
+    >>> sum(result["seats"]) == 10
+    True
+    """
+
+    def __init__(
+        self,
+        n_voters: int = 100_000,
+        n_constituencies: int = 10,
+        parties: list[dict] | None = None,
+        electoral_system: str = "FPTP",
+        allocation_method: str = "dhondt",
+        threshold: float = 0.0,
+        temperature: float = 0.5,
+        economic_growth: float = 0.0,
+        anti_incumbency: float = 0.0,
+        national_mood: float = 0.0,
+        district_magnitude: int = 1,
+        pr_tier: str = "national",
+        list_seats: int | None = None,
+        overhang: str = "keep",
+        waiver_seats: int = 1,
+        seed: int | None = None,
+    ) -> None:
+        given = {k: v for k, v in locals().items() if k not in ("self", "seed")}
+        self._set(self.canonical_params(**given))
+        # with no seed, draw one from entropy and record it so the run can be repeated
+        self.seed = check.integer("seed", seed, 0) if seed is not None else check.new_seed()
+        self.rng = np.random.default_rng(self.seed)
+        self.electorate = draw_electorate(self.rng, self.n_voters, self.n_constituencies)
+        self.constituency_centres = self.electorate.centres
+        self.constituency_sizes = self.electorate.sizes
+        self.voter_positions = self.electorate.positions  # shape (2, n): row 0 is x, row 1 is y
+        self._mean_position = self.voter_positions.mean(axis=1, dtype=np.float64)
+
+    @classmethod
+    def canonical_params(cls, **params: Any) -> dict[str, Any]:
+        """Validate parameters without simulating; return all of them, canonical.
+
+        Defaults are filled in, names normalised (``"pr"`` -> ``"PR"``) and
+        numbers typed, so equal configurations compare (and hash) equal.
+        Raises ``ValueError`` naming the first bad parameter or combination.
+        """
+        bound = inspect.signature(cls).bind(**params)
+        bound.apply_defaults()
+        a = bound.arguments
+        n_voters = check.integer("n_voters", a["n_voters"], 1)
+        n_constituencies = check.integer("n_constituencies", a["n_constituencies"], 1)
+        if n_constituencies > n_voters:
+            raise ValueError(
+                f"n_constituencies must be between 1 and n_voters={n_voters}, got {a['n_constituencies']!r}"
+            )
+        parties = check.parties(a["parties"])
+        out = {
+            "n_voters": n_voters,
+            "n_constituencies": n_constituencies,
+            "parties": None if a["parties"] is None else [{**p, "position": list(p["position"])} for p in parties],
+            "electoral_system": systems.normalize_system(a["electoral_system"]),
+            "allocation_method": systems.normalize_method(a["allocation_method"]),
+            "threshold": check.threshold(a["threshold"]),
+            "temperature": check.temperature(a["temperature"]),
+            "economic_growth": check.real("economic_growth", a["economic_growth"], *check.GROWTH_RANGE),
+            "anti_incumbency": check.utility_term("anti_incumbency", a["anti_incumbency"], 0.0),
+            "national_mood": check.utility_term("national_mood", a["national_mood"]),
+            "district_magnitude": check.integer("district_magnitude", a["district_magnitude"], 1),
+            "pr_tier": check.choice("pr_tier", a["pr_tier"], PR_TIERS),
+            "list_seats": None if a["list_seats"] is None else check.integer("list_seats", a["list_seats"], 0),
+            "overhang": check.choice("overhang", a["overhang"], OVERHANG),
+            "waiver_seats": check.integer("waiver_seats", a["waiver_seats"], 1),
+        }
+        _check_combination(out, len(parties))
+        return out
+
+    def _set(self, canonical: dict[str, Any]) -> None:
+        self._params = canonical
+        self.__dict__.update(canonical)
+        self.parties = tuple(check.parties(canonical["parties"]))
+
+    def _replace(self, **change: Any) -> ElectionModel:
+        self._set(self.canonical_params(**{**self._params, **change}))
+        return self
+
+    # -- chainable setters -------------------------------------------------
+    def with_system(self, electoral_system: str) -> ElectionModel:
+        """Set the electoral system; returns self."""
+        return self._replace(electoral_system=electoral_system)
+
+    def with_allocation(self, allocation_method: str) -> ElectionModel:
+        """Set the PR allocation method; returns self."""
+        return self._replace(allocation_method=allocation_method)
+
+    def with_threshold(self, threshold: float) -> ElectionModel:
+        """Set the PR legal threshold, a vote share in [0, 1); returns self."""
+        return self._replace(threshold=threshold)
+
+    def with_temperature(self, temperature: float) -> ElectionModel:
+        """Set the logit temperature; returns self."""
+        return self._replace(temperature=temperature)
+
+    # -- simulation -----------------------------------------------------------
+    def _party_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (P, 2) and the voter-independent part of utility (P,)."""
+        pos = np.array([p["position"] for p in self.parties], dtype=np.float64)
+        incumbent = np.array([p["incumbent"] for p in self.parties], dtype=np.float64)
+        valence = np.array([p["valence"] for p in self.parties], dtype=np.float64)
+        swing = GROWTH_WEIGHT * self.economic_growth - self.anti_incumbency + self.national_mood
+        return pos, valence + incumbent * swing - np.sum(pos**2, axis=1)
+
+    def _single_member(self) -> bool:
+        """True when every seat is won in a constituency that elects one member."""
+        seats = systems.MODEL_SYSTEMS[self.electoral_system].seats
+        if seats == "list":
+            return self.pr_tier == "constituency" and self.district_magnitude == 1
+        return seats == "single" or (seats == "magnitude" and self.district_magnitude == 1)
+
+    def run_election(self) -> dict[str, Any]:
+        """Simulate one election and count it.
+
+        Voter positions are drawn once, at construction; each call draws new
+        first preferences and turnout for that electorate from the model's
+        generator, and the k-th call takes its other ballot draws from the
+        k-th child stream of the model's seed sequence.
+
+        Returns
+        -------
+        dict with ``turnout`` (votes cast / eligible voters), ``gallagher``
+        (0-100), ``loosemore_hanby`` (0-100), ``enp_votes``, ``enp_seats``,
+        ``vse`` (see :func:`electoral_sim.metrics.vse`; utilities over all
+        eligible voters), ``incumbent_vote_share``, ``incumbent_seat_share``
+        (NaN without an incumbent), ``condorcet_efficiency`` (see
+        :func:`electoral_sim.metrics.condorcet_efficiency`; NaN unless every
+        seat is won in a single-member constituency), ``threshold_waived``
+        (share of the list counts in which no party reached the threshold, so
+        it was waived; NaN without a list count), ``party_names``,
+        ``vote_counts`` (first preferences), ``seats``, ``vote_shares``,
+        ``seat_shares`` (lists, one entry per party), ``winner`` (most seats;
+        ties by votes, then listed order), ``constituency_winners`` (names,
+        in constituency order, for systems with constituency seats; a list of
+        names per constituency when it elects several) and ``n_seats`` (all
+        seats filled, overhang and levelling seats included). Metrics that
+        need at least one vote are NaN when nobody voted.
+        """
+        spec = systems.MODEL_SYSTEMS[self.electoral_system]
+        single = self._single_member()
+        need = {"ranking": {"rankings"}, "first": set()}.get(spec.ballot, {"cardinal"})
+        if single:
+            need = need | {"pairwise"}
+        t = self.temperature
+        ballot_rng = self.rng.spawn(1)[0]
+        pos, const = self._party_terms()
+        ballots = cast_ballots(self.electorate, pos, const, t, self.rng, ballot_rng, frozenset(need))
+        votes = ballots.votes.sum(axis=0)
+        seats, winners, waived = self._count(spec, ballots, votes)
+        result: dict[str, Any] = {}
+        if winners is not None:
+            names = [p["name"] for p in self.parties]
+            result["constituency_winners"] = [
+                names[w[0]] if len(w) == 1 and single else [names[i] for i in w] for w in winners
+            ]
+        return {**result, **self._metrics(votes, seats, pos, const, ballots, winners if single else None, waived)}
+
+    def _count(self, spec: systems.ModelSystem, ballots: Ballots, votes: np.ndarray):
+        """Seats per party, the winners of each constituency (or None) and ``threshold_waived``."""
+        n_parties, c, m = len(self.parties), self.n_constituencies, self.district_magnitude
+        tie = systems.tie_order(votes)
+        nan = math.nan
+        if spec.seats == "list":
+            if self.pr_tier == "national":
+                seats = systems.allocate_seats(votes, c * m, self.allocation_method, self.threshold)
+                return seats, None, float(qualifying_parties(votes, self.threshold)[1])
+            won = [systems.allocate_seats(row, m, self.allocation_method, self.threshold) for row in ballots.votes]
+            waived = sum(qualifying_parties(row, self.threshold)[1] for row in ballots.votes)
+            winners = [np.repeat(np.arange(n_parties), s).tolist() for s in won]
+            return np.sum(won, axis=0).astype(np.int64), winners, waived / c
+        if self.electoral_system == "FPTP" or spec.seats == "mixed":
+            won = systems.fptp_winners(ballots.votes, votes)
+            winners = [[int(w)] for w in won]
+            district = np.bincount(won, minlength=n_parties)
+            if spec.seats == "single":
+                return district, winners, nan
+            list_seats = c if self.list_seats is None else self.list_seats
+            if self.electoral_system == "PARALLEL":
+                seats = district + systems.allocate_seats(votes, list_seats, self.allocation_method, self.threshold)
+                return seats, winners, float(qualifying_parties(votes, self.threshold)[1])
+            seats = systems.allocate_mixed(votes, district, c + list_seats, method=self.allocation_method,
+                                           threshold=self.threshold, waiver_seats=self.waiver_seats,
+                                           overhang=self.overhang)
+            waived = qualifying_parties(votes, self.threshold, district, self.waiver_seats)[1]
+            return np.asarray(seats, dtype=np.int64), winners, float(waived)
+        winners = [self._count_constituency(spec, ballots, k, tie) for k in range(c)]
+        seats = np.bincount(np.concatenate(winners).astype(np.int64), minlength=n_parties)
+        return seats, winners, nan
+
+    def _count_constituency(self, spec: systems.ModelSystem, ballots: Ballots, k: int, tie: np.ndarray) -> list[int]:
+        """The parties elected in constituency ``k`` (a party may appear more than once in STV)."""
+        p, m = len(self.parties), self.district_magnitude
+        if spec.ballot == "approval":
+            return spec.count(ballots.approvals[k], tie)
+        if spec.ballot == "score":
+            return spec.count(ballots.scores[k], tie)
+        if spec.ballot == "star":
+            return spec.count(ballots.scores[k], ballots.prefer[k], tie)
+        if spec.ballot == "first":  # SNTV: one candidate per party
+            return spec.count(np.arange(p)[:, None], ballots.votes[k], p, tie, m)
+        rankings, counts = ballots.profiles[k]
+        if spec.seats != "magnitude":
+            return spec.count(rankings, counts, p, tie)
+        if m == 1:
+            return spec.count(rankings, counts, p, tie, 1)
+        # STV with party slates: candidate j * m + i is party j's (i + 1)-th candidate
+        slate = np.arange(m)
+        expanded = np.where(rankings[:, :, None] >= 0, rankings[:, :, None] * m + slate, -1).reshape(len(rankings), -1)
+        elected = spec.count(expanded, counts, p * m, (tie[:, None] * m + slate).ravel(), m)
+        return [w // m for w in elected]
+
+    def _metrics(self, votes, seats, pos, const, ballots: Ballots, single_winners, waived) -> dict[str, Any]:
+        n_parties = len(self.parties)
+        n_seats = int(seats.sum())
+        total_votes = int(votes.sum())
+        mean_utility = 2.0 * pos @ self._mean_position + const  # up to a party-independent term
+        seat_shares = seats / n_seats
+        incumbent = np.array([p["incumbent"] for p in self.parties])
+        nan = math.nan
+        if total_votes:
+            vote_shares = votes / total_votes
+            gallagher = metrics.gallagher_index(votes, seats)
+            lh = metrics.loosemore_hanby_index(votes, seats)
+            enp_votes = metrics.effective_number_of_parties(votes)
+            incumbent_votes = float(vote_shares[incumbent].sum()) if incumbent.any() else nan
+        else:
+            vote_shares = np.zeros(n_parties)
+            gallagher = lh = enp_votes = incumbent_votes = nan
+        condorcet = nan
+        if single_winners is not None:
+            won = np.array([w[0] for w in single_winners])
+            condorcet = metrics.condorcet_efficiency(won, ballots.pairwise)
+        winner = int(np.lexsort((np.arange(n_parties), -votes, -seats))[0])
+        return dict(
+            turnout=total_votes / self.n_voters,
+            gallagher=gallagher,
+            loosemore_hanby=lh,
+            enp_votes=enp_votes,
+            enp_seats=metrics.effective_number_of_parties(seats),
+            vse=metrics.vse(mean_utility, seats),
+            incumbent_vote_share=incumbent_votes,
+            incumbent_seat_share=float(seat_shares[incumbent].sum()) if incumbent.any() else nan,
+            condorcet_efficiency=condorcet,
+            threshold_waived=waived,
+            party_names=[p["name"] for p in self.parties],
+            vote_counts=votes.tolist(),
+            seats=seats.tolist(),
+            vote_shares=vote_shares.tolist(),
+            seat_shares=seat_shares.tolist(),
+            winner=self.parties[winner]["name"],
+            n_seats=n_seats,
+        )
+
+
+def _check_combination(p: dict[str, Any], n_parties: int) -> None:
+    """Refuse parameters that the chosen system cannot use."""
+    system = p["electoral_system"]
+    seats = systems.MODEL_SYSTEMS[system].seats
+    m = p["district_magnitude"]
+    if m > 1 and seats not in ("magnitude", "list"):
+        raise ValueError(f"district_magnitude={m} needs STV, SNTV or PR: {system} elects one member "
+                         "per constituency (use district_magnitude=1)")
+    if system == "SNTV" and m > n_parties:
+        raise ValueError(f"district_magnitude={m} exceeds the {n_parties} parties: under SNTV each party "
+                         "fields one candidate per constituency")
+    if p["pr_tier"] != "national" and system != "PR":
+        raise ValueError(f"pr_tier={p['pr_tier']!r} applies only to electoral_system PR, got {system}")
+    if p["list_seats"] is not None and seats != "mixed":
+        raise ValueError(f"list_seats={p['list_seats']} applies only to MMP and PARALLEL, got {system}")
+    if p["overhang"] != "keep" and system != "MMP":
+        raise ValueError(f"overhang={p['overhang']!r} applies only to MMP, got {system}")
+    if p["waiver_seats"] != 1 and system != "MMP":
+        raise ValueError(f"waiver_seats={p['waiver_seats']} applies only to MMP, got {system}")

@@ -1,0 +1,133 @@
+"""The electorate and the vote kernel: positions, turnout, first preferences, ballots."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from electoral_sim.model import ballots
+
+CENTRE_SPREAD = 0.35  #: s.d. of constituency centres around the origin, per axis
+VOTER_SPREAD = 0.5  #: s.d. of voters around their constituency centre, per axis
+GROWTH_WEIGHT = 10.0  #: utility per unit of economic growth (0.02 -> +0.2)
+BASE_TURNOUT = 0.9  #: turnout propensity of a satisfied, decided voter
+ALIENATION_WEIGHT = 0.3  #: propensity lost per unit of shortfall of the best utility below 0
+INDIFFERENCE_WEIGHT = 0.3  #: propensity lost by a fully indifferent voter
+_CHUNK = 1 << 15  #: voters per vectorised block (fixed: results depend on it)
+
+
+@dataclass(frozen=True)
+class Electorate:
+    """Voters sorted by constituency."""
+
+    centres: np.ndarray  #: (C, 2) constituency centres
+    sizes: np.ndarray  #: (C,) voters per constituency
+    positions: np.ndarray  #: (2, n) float32: row 0 is x, row 1 is y
+    constituency: np.ndarray  #: (n,) int32 constituency of each voter
+
+
+def draw_electorate(rng: np.random.Generator, n_voters: int, n_constituencies: int) -> Electorate:
+    """Draw constituency centres and voter positions (see :class:`ElectionModel`)."""
+    n, c = n_voters, n_constituencies
+    centres = rng.normal(0.0, CENTRE_SPREAD, size=(c, 2))
+    sizes = np.full(c, n // c, dtype=np.int64)
+    sizes[: n % c] += 1
+    xy = rng.standard_normal((2, n), dtype=np.float32)
+    xy *= np.float32(VOTER_SPREAD)
+    xy += np.repeat(centres.T.astype(np.float32), sizes, axis=1)
+    return Electorate(centres, sizes, xy, np.repeat(np.arange(c, dtype=np.int32), sizes))
+
+
+@dataclass
+class Ballots:
+    """What one election's voters cast, per constituency (only what was asked for)."""
+
+    votes: np.ndarray  #: (C, P) first preferences
+    pairwise: np.ndarray | None = None  #: (C, P, P) sincere pairwise counts
+    profiles: list[tuple[np.ndarray, np.ndarray]] | None = None  #: per constituency (rankings, counts)
+    approvals: np.ndarray | None = None  #: (C, P)
+    scores: np.ndarray | None = None  #: (C, P)
+    prefer: np.ndarray | None = None  #: (C, P, P) voters scoring i above j
+
+
+def cast_ballots(
+    electorate: Electorate,
+    pos: np.ndarray,
+    const: np.ndarray,
+    t: float,
+    rng: np.random.Generator,
+    ballot_rng: np.random.Generator | None = None,
+    need: frozenset[str] = frozenset(),
+) -> Ballots:
+    """Simulate turnout and choices; return the ballots.
+
+    Parameters
+    ----------
+    pos, const : party positions (P, 2) and the voter-independent part of utility (P,).
+    t : the logit temperature.
+    rng : draws choices and turnout (two float32 uniforms per voter, in blocks).
+    ballot_rng : draws what ``need`` asks for beyond first preferences.
+    need : any of ``"pairwise"`` (sincere pairwise counts, no draws), ``"rankings"``
+        and ``"cardinal"`` (both from one Gumbel draw per voter and party).
+    """
+    n = electorate.positions.shape[1]
+    n_parties, c = len(pos), len(electorate.sizes)
+    # u_ij + ||v_i||^2 = 2 p_j . v_i + const_j, scaled by 1/T for the logit
+    weights = (2.0 * pos / t).astype(np.float32)
+    offsets = (const / t).astype(np.float32)
+    counts = np.zeros(c * (n_parties + 1), dtype=np.int64)
+    keys_base = electorate.constituency * np.int32(n_parties + 1)
+    pairwise = ballots.Pairwise(c, n_parties) if "pairwise" in need else None
+    rankings = ballots.Rankings(c, n_parties) if "rankings" in need else None
+    cardinal = ballots.Cardinal(c, n_parties) if "cardinal" in need else None
+    f32 = np.float32
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        xy = electorate.positions[:, start:stop]
+        u_choice, u_turnout = rng.random((2, stop - start), dtype=np.float32)
+        x, y = xy
+        a = np.empty((n_parties, stop - start), dtype=np.float32)
+        for j in range(n_parties):  # by hand, not BLAS: single-threaded, same bits everywhere
+            np.multiply(x, weights[j, 0], out=a[j])
+            a[j] += offsets[j]
+            a[j] += weights[j, 1] * y
+        best = a.max(axis=0)
+        a -= best
+        s = a.copy() if need else None  # utilities / T, the voter's best at 0
+        np.exp(a, out=a)
+        for j in range(1, n_parties):  # cumulative sums (np.cumsum on axis 0 is slow)
+            a[j] += a[j - 1]
+        total = a[-1]
+        u_choice *= total
+        choice = (a[0] < u_choice).astype(np.int32)
+        for j in range(1, n_parties - 1):
+            choice += a[j] < u_choice
+        # turnout: alienation = max(0, ||v||^2 - T * best), indifference from max prob 1/total
+        alienation = x * x
+        alienation += y * y
+        alienation -= f32(t) * best
+        np.maximum(alienation, 0, out=alienation)
+        propensity = f32(BASE_TURNOUT) - f32(ALIENATION_WEIGHT) * alienation
+        propensity -= f32(INDIFFERENCE_WEIGHT * n_parties / (n_parties - 1)) * (1 - 1 / total)
+        choice[u_turnout >= propensity] = n_parties
+        if need:  # the ballots of the voters who voted
+            voted = choice < n_parties
+            seg = ballots.segments(electorate.constituency[start:stop], voted)
+            s = np.compress(voted, s, axis=1)
+            if pairwise is not None:
+                pairwise.add(s, seg)
+            if rankings is not None or cardinal is not None:
+                perceived, first = ballots.perceive(s, ballot_rng), choice[voted]
+                for builder in (rankings, cardinal):
+                    if builder is not None:
+                        builder.add(perceived, first, seg)
+        choice += keys_base[start:stop]
+        counts += np.bincount(choice, minlength=counts.size)
+    out = Ballots(counts.reshape(c, n_parties + 1)[:, :n_parties])
+    if pairwise is not None:
+        out.pairwise = pairwise.counts
+    if rankings is not None:
+        out.profiles = rankings.profiles()
+    if cardinal is not None:
+        out.approvals, out.scores, out.prefer = cardinal.approvals, cardinal.scores, cardinal.prefer
+    return out
