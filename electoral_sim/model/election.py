@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from electoral_sim import metrics, systems
+from electoral_sim import limits, metrics, systems
 from electoral_sim.model import params as check
 from electoral_sim.model.electorate import GROWTH_WEIGHT, Ballots, cast_ballots, draw_electorate
-from electoral_sim.systems.proportional import qualifying_parties
 
 PR_TIERS = ("national", "constituency")
 OVERHANG = ("keep", "level")
@@ -137,6 +136,7 @@ class ElectionModel:
         # with no seed, draw one from entropy and record it so the run can be repeated
         self.seed = check.integer("seed", seed, 0) if seed is not None else check.new_seed()
         self.rng = np.random.default_rng(self.seed)
+        limits.check_memory(self.n_voters)  # a clear error, not a MemoryError
         self.electorate = draw_electorate(self.rng, self.n_voters, self.n_constituencies)
         self.constituency_centres = self.electorate.centres
         self.constituency_sizes = self.electorate.sizes
@@ -155,6 +155,7 @@ class ElectionModel:
         bound.apply_defaults()
         a = bound.arguments
         n_voters = check.integer("n_voters", a["n_voters"], 1)
+        limits.check_voters(n_voters)
         n_constituencies = check.integer("n_constituencies", a["n_constituencies"], 1)
         if n_constituencies > n_voters:
             raise ValueError(
@@ -264,9 +265,8 @@ class ElectionModel:
         result: dict[str, Any] = {}
         if winners is not None:
             names = [p["name"] for p in self.parties]
-            result["constituency_winners"] = [
-                names[w[0]] if len(w) == 1 and single else [names[i] for i in w] for w in winners
-            ]
+            one = all(len(w) == 1 for w in winners)
+            result["constituency_winners"] = [names[w[0]] if one else [names[i] for i in w] for w in winners]
         return {**result, **self._metrics(votes, seats, pos, const, ballots, winners if single else None, waived)}
 
     def _count(self, spec: systems.ModelSystem, ballots: Ballots, votes: np.ndarray):
@@ -277,9 +277,9 @@ class ElectionModel:
         if spec.seats == "list":
             if self.pr_tier == "national":
                 seats = systems.allocate_seats(votes, c * m, self.allocation_method, self.threshold)
-                return seats, None, float(qualifying_parties(votes, self.threshold)[1])
+                return seats, None, float(systems.qualifying_parties(votes, self.threshold)[1])
             won = [systems.allocate_seats(row, m, self.allocation_method, self.threshold) for row in ballots.votes]
-            waived = sum(qualifying_parties(row, self.threshold)[1] for row in ballots.votes)
+            waived = sum(systems.qualifying_parties(row, self.threshold)[1] for row in ballots.votes)
             winners = [np.repeat(np.arange(n_parties), s).tolist() for s in won]
             return np.sum(won, axis=0).astype(np.int64), winners, waived / c
         if self.electoral_system == "FPTP" or spec.seats == "mixed":
@@ -290,13 +290,12 @@ class ElectionModel:
                 return district, winners, nan
             list_seats = c if self.list_seats is None else self.list_seats
             if self.electoral_system == "PARALLEL":
-                seats = district + systems.allocate_seats(votes, list_seats, self.allocation_method, self.threshold)
-                return seats, winners, float(qualifying_parties(votes, self.threshold)[1])
-            seats = systems.allocate_mixed(votes, district, c + list_seats, method=self.allocation_method,
-                                           threshold=self.threshold, waiver_seats=self.waiver_seats,
-                                           overhang=self.overhang)
-            waived = qualifying_parties(votes, self.threshold, district, self.waiver_seats)[1]
-            return np.asarray(seats, dtype=np.int64), winners, float(waived)
+                seats = systems.allocate_parallel(votes, district, list_seats, self.allocation_method, self.threshold)
+                return seats, winners, float(systems.qualifying_parties(votes, self.threshold)[1])
+            seats = systems.allocate_mixed(votes, district, c + list_seats, self.allocation_method,
+                                           self.threshold, self.waiver_seats, self.overhang)
+            waived = systems.mmp_qualifying(votes, district, self.threshold, self.waiver_seats)[1]
+            return seats, winners, float(waived)
         winners = [self._count_constituency(spec, ballots, k, tie) for k in range(c)]
         seats = np.bincount(np.concatenate(winners).astype(np.int64), minlength=n_parties)
         return seats, winners, nan
@@ -383,5 +382,8 @@ def _check_combination(p: dict[str, Any], n_parties: int) -> None:
         raise ValueError(f"list_seats={p['list_seats']} applies only to MMP and PARALLEL, got {system}")
     if p["overhang"] != "keep" and system != "MMP":
         raise ValueError(f"overhang={p['overhang']!r} applies only to MMP, got {system}")
+    if p["overhang"] == "level" and p["allocation_method"] not in systems.DIVISOR_METHODS:
+        raise ValueError(f"overhang='level' needs allocation_method {' or '.join(systems.DIVISOR_METHODS)}, "
+                         f"got {p['allocation_method']!r}")
     if p["waiver_seats"] != 1 and system != "MMP":
         raise ValueError(f"waiver_seats={p['waiver_seats']} applies only to MMP, got {system}")

@@ -19,13 +19,22 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from electoral_sim.systems import cardinal, condorcet, plurality, ranked
+from electoral_sim.systems._profile import tie_order
 from electoral_sim.systems.elect import elect
+from electoral_sim.systems.mixed import allocate_mixed, allocate_parallel, mmp_qualifying
 from electoral_sim.systems.plurality import fptp_winners
-from electoral_sim.systems.proportional import ALLOCATION_METHODS, allocate_seats, normalize_method, tie_order
+from electoral_sim.systems.proportional import (
+    ALLOCATION_METHODS,
+    DIVISOR_METHODS,
+    allocate_seats,
+    normalize_method,
+    qualifying_parties,
+)
 
 __all__ = [
-    "ALLOCATION_METHODS", "ELECTORAL_SYSTEMS", "MODEL_SYSTEMS", "ModelSystem", "allocate_seats",
-    "elect", "fptp_winners", "normalize_method", "normalize_system", "tie_order",
+    "ALLOCATION_METHODS", "DIVISOR_METHODS", "ELECTORAL_SYSTEMS", "MODEL_SYSTEMS", "ModelSystem",
+    "allocate_mixed", "allocate_parallel", "allocate_seats", "elect", "fptp_winners", "mmp_qualifying",
+    "normalize_method", "normalize_system", "qualifying_parties", "tie_order",
 ]
 
 
