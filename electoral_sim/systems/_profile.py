@@ -37,7 +37,7 @@ def check_profile(
         raise ValueError(f"n_candidates must be a positive integer, got {n_candidates!r}")
     p = int(n_candidates)
     r = np.asarray(rankings)
-    if r.ndim != 2 or r.shape[1] > p or (r.size and not np.issubdtype(r.dtype, np.integer)):
+    if r.ndim != 2 or r.shape[1] > p or (r.size and r.dtype.kind not in "iu"):
         raise ValueError(
             f"rankings must be a (K, L) integer array with L <= n_candidates={p}, got shape {r.shape}"
         )
@@ -52,7 +52,7 @@ def check_profile(
     c = np.asarray(counts)
     if c.shape != (r.shape[0],):
         raise ValueError(f"counts must have shape ({r.shape[0]},) to match rankings, got {c.shape}")
-    if not np.issubdtype(c.dtype, np.integer):
+    if c.dtype.kind not in "iu":
         c = c.astype(np.float64)
         if not np.all(np.isfinite(c)):
             raise ValueError("counts must be finite")
@@ -66,7 +66,7 @@ def check_profile(
 def check_tie_rank(tie_rank: np.ndarray, n_candidates: int) -> np.ndarray:
     """Validate a tie order: (P,) integers, lower wins (the model passes a permutation)."""
     t = np.asarray(tie_rank)
-    if t.shape != (n_candidates,) or not np.issubdtype(t.dtype, np.integer):
+    if t.shape != (n_candidates,) or t.dtype.kind not in "iu":
         raise ValueError(f"tie_rank must be an integer array of shape ({n_candidates},), got {tie_rank!r}")
     return t
 
@@ -74,7 +74,7 @@ def check_tie_rank(tie_rank: np.ndarray, n_candidates: int) -> np.ndarray:
 def tally(top: np.ndarray, counts: np.ndarray, n_bins: int) -> np.ndarray:
     """Sum ``counts`` by the candidate in ``top``; integer dtype kept for integer counts."""
     t = np.bincount(top, weights=counts, minlength=n_bins)
-    return t.astype(np.int64) if np.issubdtype(counts.dtype, np.integer) else t
+    return t.astype(np.int64) if counts.dtype.kind in "iu" else t
 
 
 def first_preferences(rankings: np.ndarray, counts: np.ndarray, n_candidates: int) -> np.ndarray:
@@ -91,8 +91,3 @@ def best(values: np.ndarray, tie_rank: np.ndarray, among=None, n: int = 1) -> li
     idx = range(len(v)) if among is None else np.asarray(among).tolist()
     return sorted(idx, key=lambda i: (-v[i], t[i], i))[:n]
 
-
-def worst(values: np.ndarray, tie_rank: np.ndarray, among) -> int:
-    """The candidate with the smallest value (ties: the higher tie_rank, who loses ties)."""
-    v, t = values.tolist(), tie_rank.tolist()
-    return max(np.asarray(among).tolist(), key=lambda i: (-v[i], t[i], i))

@@ -13,6 +13,8 @@ pairwise matrix already computed (e.g. shared with :func:`condorcet_winner`).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from electoral_sim.systems._profile import best, check_profile, check_tie_rank, tally
@@ -28,13 +30,19 @@ def pairwise_matrix(rankings: np.ndarray, counts: np.ndarray, n_candidates: int)
     r, c, p, _ = check_profile(rankings, counts, n_candidates)
     length = r.shape[1]
     rk = np.where(r < 0, p, r)  # padding -> bin P, dropped below
-    above, below = np.triu_indices(length, 1)
+    above, below = _position_pairs(length)
     codes = (rk[:, above] * (p + 1) + rk[:, below]).ravel()
     both = tally(codes, np.repeat(c, above.size), (p + 1) ** 2).reshape(p + 1, p + 1)[:p, :p]
     ranked = tally(rk.ravel(), np.repeat(c, length), p + 1)[:p]
     d = ranked[:, None] - both.T
     np.fill_diagonal(d, 0)
     return d
+
+
+@functools.lru_cache(maxsize=64)
+def _position_pairs(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of ballot positions (a, b) with a < b."""
+    return np.triu_indices(length, 1)
 
 
 def condorcet_winner(rankings: np.ndarray, counts: np.ndarray, n_candidates: int) -> int | None:

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from electoral_sim.systems._profile import best, check_profile, check_tie_rank, tally, worst
+from electoral_sim.systems._profile import best, check_profile, check_tie_rank, tally
 from electoral_sim.systems.plurality import _check_seats
 
-#: STV transfer values are kept to 5 decimal places, rounded down (Scottish STV rules).
+#: STV transfer values are kept to 5 decimal places, rounded down (Scottish STV rules, SSI 2007/42 rule 48(3)).
 STV_DECIMALS = 5
 
 
@@ -87,21 +87,24 @@ def irv_rounds(
     are ints for integer counts, floats otherwise.
     """
     r, c, p, tr = check_profile(rankings, counts, n_candidates, tie_rank)
-    count = _Count(r, c, p)
-    history: list[tuple[np.ndarray, np.ndarray, tuple, tuple]] = []
+    count, rank = _Count(r, p), tr.tolist()
+    cont = list(range(p))
+    history: list[tuple[np.ndarray, list, tuple, tuple]] = []
     while True:
-        t = count.tallies()
-        cont = count.continuing()
-        lead = int(best(t, tr, cont)[0])
-        valid = t[:p].sum()
-        if 2 * t[lead] > valid or cont.size == 1:
+        t = count.tallies(c)
+        v = t.tolist()
+        lead = min(cont, key=lambda i: (-v[i], rank[i], i))
+        if 2 * v[lead] > sum(v[i] for i in cont) or len(cont) == 1:
             history.append((t, cont, (lead,), ()))
             break
-        loser = worst(t, tr, cont)
+        loser = max(cont, key=lambda i: (-v[i], rank[i], i))
         history.append((t, cont, (), (loser,)))
-        count.hopeful[loser] = False
-    rounds = _rounds(history, p, [h[0][:p].sum() / 2 for h in history], _plain) if record else []
-    return [lead], rounds
+        count.active[loser] = False
+        cont = [i for i in cont if i != loser]
+    if not record:
+        return [lead], []
+    to_votes = int if c.dtype.kind in "iu" else float
+    return [lead], _rounds(history, p, [float(h[0][:p].sum() / 2) for h in history], to_votes)
 
 
 def stv(
@@ -140,8 +143,11 @@ def stv_rounds(
     Arithmetic is exact for whole-number counts: ballot values are integers in
     units of 10**-5 vote and transfer values are rounded down to 5 decimal
     places, as in the Scottish STV rules (Scottish Local Government Elections
-    Order 2011, rule 48), so the few votes below 10**-5 per ballot are lost;
-    every quota comparison is between integers. Weighted counts use float64.
+    Order 2007, SSI 2007/42, schedule 1, rule 48(3)), so the few votes below
+    10**-5 per ballot are lost; every quota comparison is between integers.
+    Weighted counts use float64. Unlike the Scottish rules, simultaneous
+    surpluses move in one round (not largest first) and ties follow tie_rank
+    (not earlier stages, then lot).
     Sources: Hill, Wichmann & Woodall (1987), "Algorithm 123: Single
     transferable vote by Meek's method", Computer Journal 30 (Gregory
     transfers, Droop quota); Wikipedia, "Single transferable vote".
@@ -155,7 +161,7 @@ def stv_rounds(
     _check_seats(n_seats, p)
     blank = r[:, 0] < 0 if r.shape[1] else np.ones(r.shape[0], bool)
     total = c[~blank].sum()
-    exact = np.issubdtype(c.dtype, np.integer) or bool(np.all(c == np.floor(c)))
+    exact = c.dtype.kind in "iu" or bool(np.all(c == np.floor(c)))
     unit = 10**STV_DECIMALS
     if exact and total * unit**2 >= 2**62:  # ballot value x surplus must fit in int64
         exact = False
@@ -167,39 +173,42 @@ def stv_rounds(
         value = np.ones(r.shape[0])
         weights = c.astype(np.float64)
         quota = float(total) / (n_seats + 1)
-    count = _Count(r, weights, p)
+    count, rank = _Count(r, p), tr.tolist()
+    cont = list(range(p))
     elected: list[int] = []
-    history: list[tuple[np.ndarray, np.ndarray, tuple, tuple]] = []
+    history: list[tuple[np.ndarray, list, tuple, tuple]] = []
     while len(elected) < n_seats:
-        count.weights = weights * value
-        t = count.tallies()
-        cont = count.continuing()
+        t = count.tallies(weights * value)
+        v = t.tolist()
         left = n_seats - len(elected)
-        if cont.size <= left:
-            new = tuple(int(i) for i in best(t, tr, cont, n=cont.size))
+        order = sorted(cont, key=lambda i: (-v[i], rank[i], i))
+        if len(cont) <= left:
+            new = tuple(order)
+        elif exact:
+            new = tuple(i for i in order if v[i] >= quota)[:left]
+        else:
+            new = tuple(i for i in order if v[i] > quota)[:left]
+        if new:
             elected += new
             history.append((t, cont, new, ()))
-            break
-        reached = cont[t[cont] >= quota] if exact else cont[t[cont] > quota]
-        if reached.size:
-            new = tuple(int(i) for i in best(t, tr, reached, n=left))
-            elected += new
-            history.append((t, cont, new, ()))
-            count.hopeful[list(new)] = False
+            count.active[list(new)] = False
+            cont = [i for i in cont if i not in new]
             if len(elected) < n_seats:
                 moving = np.isin(count.top, new)
                 held = t[count.top[moving]]
                 if exact:
+                    held = held.astype(np.int64)
                     value[moving] = value[moving] * (held - quota) // held
                 else:
                     value[moving] = value[moving] * (held - quota) / held
         else:
-            loser = worst(t, tr, cont)
+            loser = order[-1]
             history.append((t, cont, (), (loser,)))
-            count.hopeful[loser] = False
+            count.active[loser] = False
+            cont = order[:-1]
     if not record:
         return elected, []
-    to_votes = (lambda x: Fraction(int(x), unit)) if exact else _plain
+    to_votes = (lambda x: Fraction(int(x), unit)) if exact else float
     return elected, _rounds(history, p, [quota] * len(history), to_votes)
 
 
@@ -230,30 +239,21 @@ def borda_scores(rankings: np.ndarray, counts: np.ndarray, n_candidates: int) ->
 class _Count:
     """Which candidate each distinct ballot currently counts for."""
 
-    def __init__(self, rankings: np.ndarray, weights: np.ndarray, n_candidates: int):
-        self.p = n_candidates
-        # padding -1 -> P, a never-hopeful slot, so one lookup finds the current candidate
-        self.rk = np.where(rankings < 0, n_candidates, rankings)
-        if self.rk.shape[1] == 0:
-            self.rk = np.full((rankings.shape[0], 1), n_candidates)
-        self.rows = np.arange(rankings.shape[0])
-        self.hopeful = np.ones(n_candidates + 1, dtype=bool)
-        self.hopeful[n_candidates] = False
-        self.weights = weights
+    def __init__(self, rankings: np.ndarray, n_candidates: int):
+        p = self.p = n_candidates
+        # padding -1 -> P (never in the count); a last column P+1 (always in) collects exhausted ballots
+        rk = np.where(rankings < 0, p, rankings)
+        self.rk = np.concatenate([rk, np.full((rk.shape[0], 1), p + 1)], axis=1)
+        self.flat = self.rk.ravel()
+        self.row_start = np.arange(rk.shape[0]) * self.rk.shape[1]
+        self.active = np.ones(p + 2, dtype=bool)
+        self.active[p] = False
         self.top = np.zeros(0, np.int64)
 
-    def continuing(self) -> np.ndarray:
-        return np.flatnonzero(self.hopeful[: self.p])
-
-    def tallies(self) -> np.ndarray:
-        """(P+1,) votes per candidate; the last entry holds exhausted ballots."""
-        top = self.rk[self.rows, self.hopeful[self.rk].argmax(axis=1)]
-        self.top = np.where(self.hopeful[top], top, self.p)
-        return tally(self.top, self.weights, self.p + 1)
-
-
-def _plain(x: Any) -> Any:
-    return x.item() if isinstance(x, np.generic) else x
+    def tallies(self, weights: np.ndarray) -> np.ndarray:
+        """(P+2,) float64 votes per candidate (exact for integer weights below 2**53); [P+1]: exhausted."""
+        self.top = self.flat[self.row_start + self.active[self.rk].argmax(axis=1)]
+        return np.bincount(self.top, weights=weights, minlength=self.p + 2)
 
 
 def _rounds(history: list, p: int, thresholds: list, to_votes) -> list[Round]:
@@ -263,9 +263,9 @@ def _rounds(history: list, p: int, thresholds: list, to_votes) -> list[Round]:
         if i + 1 < len(history):
             nxt, nxt_cont = history[i + 1][0], history[i + 1][1]
             transfers = {int(j): to_votes(nxt[j] - t[j]) for j in nxt_cont}
-            exhausted = to_votes(nxt[p] - t[p])
+            exhausted = to_votes(nxt[p + 1] - t[p + 1])
         else:
-            transfers, exhausted = {}, to_votes(t[p] - t[p])
+            transfers, exhausted = {}, to_votes(0)
         rounds.append(
             Round(
                 number=i + 1,
@@ -274,7 +274,7 @@ def _rounds(history: list, p: int, thresholds: list, to_votes) -> list[Round]:
                 eliminated=eliminated,
                 transfers=transfers,
                 exhausted=exhausted,
-                threshold=to_votes(thresholds[i]),
+                threshold=thresholds[i] if isinstance(thresholds[i], float) else to_votes(thresholds[i]),
             )
         )
     return rounds
