@@ -180,7 +180,9 @@ def plot_sensitivity(table, png: str | Path, pdf: str | Path | None = None) -> N
     """Draw the indices of every metric with their 95 % intervals (PNG at 300 dpi, and a PDF copy).
 
     One panel per metric, one pair of bars per parameter: first- and
-    total-order Sobol' indices, or Morris ``mu_star`` and ``sigma``.
+    total-order Sobol' indices (panels share the x scale), or Morris
+    ``mu_star`` and ``sigma``. Metrics without indices (undefined or
+    constant) are named in a note instead of a panel.
     """
     import matplotlib
 
@@ -193,27 +195,26 @@ def plot_sensitivity(table, png: str | Path, pdf: str | Path | None = None) -> N
     sobol = "S1" in table
     bars = ([("S1", "S1_conf", "first order (S1)"), ("ST", "ST_conf", "total order (ST)")] if sobol else
             [("mu_star", "mu_star_conf", "mean absolute effect (\u03bc*)"), ("sigma", None, "spread of effects (\u03c3)")])
-    metrics = list(dict.fromkeys(table["metric"]))
+    defined = table.groupby("metric", sort=False)[bars[0][0]].apply(lambda v: v.notna().any())
+    metrics = [m for m in defined.index if defined[m]] or list(defined.index[:1])
+    skipped = [metric_label(m) for m in defined.index if m not in metrics]
+    params = list(dict.fromkeys(table["parameter"]))
     ncols = min(3, len(metrics))
     nrows = -(-len(metrics) // ncols)
-    params = list(dict.fromkeys(table["parameter"]))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 0.5 + (0.45 * len(params) + 0.9) * nrows),
-                             squeeze=False, sharey=True, layout="constrained")
-    ys = np.arange(len(params))
-    height = 0.38
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 0.8 + (0.45 * len(params) + 0.9) * nrows),
+                             squeeze=False, sharey=True, sharex=sobol, layout="constrained")
+    ys, height = np.arange(len(params)), 0.38
     for ax, metric in zip(axes.flat, metrics):
         part = table[table["metric"] == metric].set_index("parameter").loc[params]
         for k, (col, conf, label) in enumerate(bars):
-            err = part[conf].to_numpy() if conf else None
-            ax.barh(ys + (k - 0.5) * height, part[col], height, xerr=err, capsize=2, label=label,
-                    color=f"C{k}", error_kw={"lw": 0.8})
+            ax.barh(ys + (k - 0.5) * height, part[col], height, xerr=part[conf] if conf else None, capsize=2,
+                    label=label, color=f"C{k}", error_kw={"lw": 0.8})
         ax.set_title(metric_label(metric), fontsize=9)
         ax.axvline(0, color="0.5", lw=0.6)
-        if part[bars[0][0]].isna().all():
-            ax.text(0.5, 0.5, "not analysable\n(undefined or constant)", transform=ax.transAxes,
-                    ha="center", va="center", fontsize=8, color="0.4")
-        ax.set_xlabel("Sobol' index (share of variance)" if sobol else "Elementary effect (unit-scaled input)",
-                      fontsize=8)
+    for k, ax in enumerate(axes.flat[:len(metrics)]):
+        if k + ncols >= len(metrics) or not sobol:  # the lowest panel of its column (shared x scale)
+            ax.set_xlabel("Sobol' index (share of variance)" if sobol else "Elementary effect (unit-scaled input)",
+                          fontsize=8)
     for ax in axes.flat[len(metrics):]:
         ax.set_visible(False)
     axes[0, 0].set_yticks(ys, [parameter_label(p) for p in params])
@@ -221,7 +222,8 @@ def plot_sensitivity(table, png: str | Path, pdf: str | Path | None = None) -> N
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=8)
     what = "Sobol' indices" if sobol else "Morris screening"
-    fig.suptitle(f"{what} of each metric (bars: 95 % bootstrap intervals)", fontsize=10)
+    note = f"\nnot analysable (undefined or constant): {', '.join(skipped)}" if skipped else ""
+    fig.suptitle(f"{what} of each metric (bars: 95 % bootstrap intervals){note}", fontsize=10)
     for path, fmt in ((png, "png"), (pdf, "pdf")):
         if path is not None:
             with atomic_path(path) as tmp:

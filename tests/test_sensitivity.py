@@ -200,3 +200,77 @@ def test_grid_sweeps_have_no_indices():
     runner.run()
     with pytest.raises(ValueError, match="'sobol' or 'morris' sweep"):
         runner.get_sensitivity()
+
+
+# -- the three front doors give one table -------------------------------------------------------------
+SMALL_SOBOL = {
+    "name": "tiny_sobol",
+    "sweep_type": "sobol",
+    "n_samples": 2,
+    "calc_second_order": True,
+    "parameters": {"temperature": {"low": 0.2, "high": 1.5, "log": True}, "electoral_system": ["FPTP", "PR"]},
+    "fixed_params": {"n_voters": 500, "n_constituencies": 2},
+    "n_runs_per_config": 2,
+    "seed": 5,
+}
+
+
+def batch_tables(study: dict):
+    from electoral_sim.study import study_from_dict
+
+    parsed = study_from_dict(study)
+    runner = BatchRunner(parameter_sweep=parsed.sweep, n_runs_per_config=parsed.n_runs_per_config,
+                         seed=parsed.seed, verbose=False)
+    runner.run()
+    second = runner.get_second_order_sensitivity() if parsed.sweep.calc_second_order else None
+    return runner.get_sensitivity(), second
+
+
+def test_pipeline_sensitivity_equals_batchrunner(tmp_path):
+    from test_pipeline import check, job_stats, make_copy, snakemake, write_study
+
+    root = make_copy(tmp_path / "repo")
+    study = write_study(root, SMALL_SOBOL)
+    out = f"results/{SMALL_SOBOL['name']}"
+    # the full study includes the sensitivity rule; build only its outputs here (no metric figures)
+    assert job_stats(check(snakemake(root, "-n", "--cores", "1", "--configfile", study.name)))["sensitivity"] == 1
+    targets = [f"{out}/sensitivity.parquet", f"{out}/sensitivity_second_order.parquet", f"{out}/sensitivity.png"]
+    check(snakemake(root, *targets, "--cores", "2", "--configfile", study.name, timeout=300))  # targets first
+    indices, second = batch_tables(SMALL_SOBOL)
+    pd.testing.assert_frame_equal(pd.read_parquet(root / out / "sensitivity.parquet"), indices)
+    pd.testing.assert_frame_equal(pd.read_parquet(root / out / "sensitivity_second_order.parquet"), second)
+    pd.testing.assert_frame_equal(pd.read_csv(root / out / "sensitivity.csv"), indices, check_exact=False, rtol=1e-12)
+    assert indices["S1"].notna().any() and len(indices) == len(indices["metric"].unique()) * 2
+    png = (root / out / "sensitivity.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"pHYs\x00\x00.#\x00\x00.#" in png  # 11811 px/m = 300 dpi
+    assert (root / out / "sensitivity.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_cli_sensitivity_equals_batchrunner(tmp_path):
+    import yaml
+
+    from electoral_sim.cli import main
+
+    study = {**SMALL_SOBOL, "sweep_type": "morris", "n_samples": 3, "num_levels": 4}
+    del study["calc_second_order"]
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(study, sort_keys=False))
+    assert main(["batch", "--config", str(path), "--output", str(tmp_path / "r.parquet"),
+                 "--sensitivity", str(tmp_path / "s.parquet"), "--quiet"]) == 0
+    indices, _ = batch_tables(study)
+    assert list(indices.columns) == list(MORRIS_COLUMNS)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s.parquet"), indices)
+
+
+def test_cli_sensitivity_of_a_grid_fails_before_running(tmp_path, capsys):
+    import yaml
+
+    from electoral_sim.cli import main
+
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump({"parameters": {"temperature": [0.3, 0.5]}, "seed": 1}))
+    code = main(["batch", "--config", str(path), "--output", str(tmp_path / "r.csv"),
+                 "--sensitivity", str(tmp_path / "s.csv"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "sweep_type sobol or morris" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "s.csv").exists()
