@@ -14,6 +14,11 @@ def sensitivity_targets():
     return files + [f"{STUDY_DIR}/sensitivity.{ext}" for ext in ("png", "pdf")]
 
 
+# a step over the merged tables: seconds of work, on the submit host on a cluster
+localrules:
+    sensitivity,
+
+
 rule sensitivity:
     input:
         f"{STUDY_DIR}/results.parquet",
