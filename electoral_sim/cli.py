@@ -9,6 +9,11 @@ import argparse
 import sys
 
 
+#: electoral systems, listed here so that ``--help`` need not import numpy (a test keeps them in step)
+_SYSTEMS = ("FPTP", "TRS", "IRV", "STV", "PR", "MMP", "PARALLEL", "BORDA", "SCHULZE", "RANKED_PAIRS", "COPELAND",
+            "MINIMAX", "APPROVAL", "SCORE", "STAR", "SNTV")
+
+
 class UsageError(Exception):
     """A problem with the user's input, reported as one line on stderr."""
 
@@ -25,18 +30,28 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"electoral-sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = sub.add_parser("run", help="simulate one election and print the result")
-    run.add_argument("--voters", type=int, default=100_000, help="eligible voters (default 100000)")
-    run.add_argument("--constituencies", type=int, default=10, help="constituencies (default 10)")
-    run.add_argument("--system", default="FPTP", help="FPTP or PR (default FPTP)")
-    run.add_argument("--allocation", default="dhondt", help="dhondt, sainte_lague, hare, droop (PR)")
-    run.add_argument("--threshold", type=float, default=0.0, help="PR legal threshold in [0, 1)")
-    run.add_argument("--temperature", type=float, default=0.5, help="logit temperature > 0")
+    run = sub.add_parser("run", help="simulate one election and print the result",
+                         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    run.add_argument("--voters", type=int, default=100_000, help="eligible voters")
+    run.add_argument("--constituencies", type=int, default=10, help="constituencies")
+    run.add_argument("--system", default="FPTP", help=f"electoral system: {', '.join(_SYSTEMS)} (case-insensitive)")
+    run.add_argument("--magnitude", type=int, default=1,
+                     help="seats per constituency (district magnitude): STV, SNTV, PR")
+    run.add_argument("--pr-tier", default="national", help="PR count: national or constituency")
+    run.add_argument("--allocation", default="dhondt",
+                     help="dhondt, sainte_lague, hare, droop (PR and list tiers)")
+    run.add_argument("--threshold", type=float, default=0.0, help="legal threshold in [0, 1) (PR and list tiers)")
+    run.add_argument("--list-seats", type=int, default=None,
+                     help="list-tier seats of MMP and PARALLEL (None: as many as constituencies)")
+    run.add_argument("--overhang", default="keep", help="MMP overhang seats: keep or level")
+    run.add_argument("--waiver-seats", type=int, default=1,
+                     help="MMP: constituencies a party must win to enter the list tier below the threshold")
+    run.add_argument("--temperature", type=float, default=0.5, help="logit temperature in [1e-6, 1e6]")
     run.add_argument("--economic-growth", type=float, default=0.0, help="growth rate, e.g. 0.02")
     run.add_argument("--anti-incumbency", type=float, default=0.0, help="incumbent penalty >= 0")
     run.add_argument("--national-mood", type=float, default=0.0, help="swing to the incumbent")
-    run.add_argument("--seed", type=int, default=None, help="random seed (default: entropy)")
-    run.add_argument("--output", help="also write the result as JSON to this file")
+    run.add_argument("--seed", type=int, default=None, help="random seed (None: drawn from entropy and recorded)")
+    run.add_argument("--output", help="also write the parameters, seed and result as JSON to this file")
     run.set_defaults(func=_cmd_run)
 
     batch = sub.add_parser("batch", help="run a parameter sweep from a JSON/YAML study file")
@@ -66,8 +81,10 @@ def _format_table(result: dict) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
-    for key in ("turnout", "gallagher", "enp_votes", "enp_seats", "vse", "incumbent_vote_share", "incumbent_seat_share"):
+    for key in ("turnout", "gallagher", "enp_votes", "enp_seats", "vse", "incumbent_vote_share", "incumbent_seat_share",
+                "condorcet_efficiency", "threshold_waived"):
         lines.append(f"{key:<22}{result[key]:.4f}")
+    lines.append(f"{'n_seats':<22}{result['n_seats']}")
     lines.append(f"{'winner':<22}{result['winner']}")
     return "\n".join(lines)
 
@@ -86,16 +103,20 @@ def _cmd_run(args: argparse.Namespace) -> None:
         economic_growth=args.economic_growth,
         anti_incumbency=args.anti_incumbency,
         national_mood=args.national_mood,
+        district_magnitude=args.magnitude,
+        pr_tier=args.pr_tier,
+        list_seats=args.list_seats,
+        overhang=args.overhang,
+        waiver_seats=args.waiver_seats,
     )
+    params = ElectionModel.canonical_params(**params)  # every parameter, checked before any output
     if args.output:
         check_writable(args.output)  # before simulating
     model = ElectionModel(**params, seed=args.seed)
     result = model.run_election()
     print(_format_table(result))
     if args.output:
-        record = {"parameters": {**params, "electoral_system": model.electoral_system,
-                                 "allocation_method": model.allocation_method},
-                  "seed": model.seed, "result": result}
+        record = {"parameters": params, "seed": model.seed, "result": result}
         write_json(args.output, record)
         print(f"\nwrote {args.output}")
 
