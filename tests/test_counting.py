@@ -299,6 +299,15 @@ def test_elect_rejects_bad_input(ballots, method, n_seats, match):
         elect(ballots, method, n_seats)
 
 
+def test_elect_docstring_examples():
+    import doctest
+    import importlib
+
+    # the package re-exports the function elect, which hides the module of the same name
+    result = doctest.testmod(importlib.import_module("electoral_sim.systems.elect"))
+    assert (result.attempted, result.failed) == (3, 0)
+
+
 def test_elect_rounds_only_for_irv_and_stv():
     with pytest.raises(ValueError, match="irv, stv only"):
         elect_rounds(TENNESSEE, "schulze")
@@ -445,6 +454,28 @@ def ref_ranked_pairs(d, tr):
     return [next(i for i in range(p) if i not in beaten)]
 
 
+def ref_copeland(d, tr):
+    p = len(d)
+    score = [sum(2 if d[i][j] > d[j][i] else d[i][j] == d[j][i] for j in range(p) if j != i) for i in range(p)]
+    return [min(range(p), key=lambda i: (-score[i], tr[i]))]
+
+
+def ref_minimax(d, tr):
+    p = len(d)
+    worst = [max([d[j][i] for j in range(p) if j != i and d[j][i] > d[i][j]], default=0) for i in range(p)]
+    return [min(range(p), key=lambda i: (worst[i], tr[i]))]
+
+
+def ref_two_round(ballots, p, tr):
+    first = [sum(1 for b in ballots if b and b[0] == x) for x in range(p)]
+    a, b = sorted(range(p), key=lambda x: (-first[x], tr[x]))[:2]
+    if 2 * first[a] > sum(first):
+        return [a]
+    rank = [(x.index(a) if a in x else p, x.index(b) if b in x else p) for x in ballots]
+    va, vb = sum(1 for i, j in rank if i < j), sum(1 for i, j in rank if j < i)
+    return [a if (va, -tr[a]) > (vb, -tr[b]) else b]
+
+
 def ref_borda(ballots, p, tr):
     s = [0] * p
     for b in ballots:
@@ -465,6 +496,9 @@ def test_against_per_voter_references(profile):
     assert condorcet.schulze(r, c, p, tr) == ref_schulze(d, t)
     assert condorcet.ranked_pairs(r, c, p, tr) == ref_ranked_pairs(d, t)
     assert ranked.borda(r, c, p, tr) == ref_borda(ballots, p, t)
+    assert condorcet.copeland(r, c, p, tr) == ref_copeland(d, t)
+    assert condorcet.minimax(r, c, p, tr) == ref_minimax(d, t)
+    assert plurality.two_round(r, c, p, tr) == ref_two_round(ballots, p, t)
     for seats in range(1, p + 1):
         assert ranked.stv(r, c, p, tr, seats) == ref_stv(ballots, p, t, seats)
 
