@@ -24,6 +24,7 @@ import json
 import math
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -38,9 +39,10 @@ BLOCK_FILE = "results/runs/{config_id}/seed{base_seed}/runs{first}-{last}.parque
 SIMULATION_MODULES = ("model", "systems", "metrics.py", "sweep.py", "runs.py", "pipeline.py", "io.py")
 #: modules whose code determines a figure; editing one re-draws the figures
 PLOTTING_MODULES = ("plotting.py",)
-#: simulation time one target aims at, and the bounds of the automatic block size
+#: simulation time one target aims at by default (the cluster profiles ask for more)
 TARGET_SECONDS = 1.0
-MAX_RUNS_PER_TARGET = 1000
+#: the largest automatic block
+MAX_RUNS_PER_TARGET = 100_000
 _META_KEY = b"electoral_sim"
 
 
@@ -58,12 +60,12 @@ def estimated_seconds_per_run(canonical: dict[str, Any]) -> float:
     return factor * (2e-4 + 4.5e-8 * voters * max(parties, 2) / 5)
 
 
-def runs_per_target(canonical: dict[str, Any]) -> int:
-    """Default block size: about :data:`TARGET_SECONDS` of simulation, on a 1-2-5 scale.
+def runs_per_target(canonical: dict[str, Any], target_seconds: float = TARGET_SECONDS) -> int:
+    """Default block size: about ``target_seconds`` of simulation, on a 1-2-5 scale.
 
     Depends on the configuration alone, so block names stay stable as a study grows.
     """
-    want = TARGET_SECONDS / estimated_seconds_per_run(canonical)
+    want = target_seconds / estimated_seconds_per_run(canonical)
     if want <= 1:
         return 1
     scale = 10 ** math.floor(math.log10(want))
@@ -91,9 +93,10 @@ class Plan:
     configs: list[dict[str, Any]]
     param_names: list[str]
     runs_per_target: int | None = None
+    target_seconds: float = TARGET_SECONDS
 
     def block_size(self, config: dict[str, Any]) -> int:
-        return self.runs_per_target or runs_per_target(config["canonical"])
+        return self.runs_per_target or runs_per_target(config["canonical"], self.target_seconds)
 
     def blocks(self, config: dict[str, Any]) -> list[str]:
         """The block files of one configuration, in run order."""
@@ -114,12 +117,16 @@ class Plan:
                              "blocks": self.blocks(c)} for c in self.configs]}
 
 
-def plan_study(data: dict[str, Any], source: str = "config") -> Plan:
+def plan_study(data: dict[str, Any], source: str = "config", target_seconds: float = TARGET_SECONDS) -> Plan:
     """Validate a study dict and expand it; errors name ``source``.
 
     The pipeline needs a ``seed`` (block files are named by it) and uses the
-    study's ``name`` for ``results/<name>/``.
+    study's ``name`` for ``results/<name>/``. Blocks hold the study's
+    ``runs_per_target`` runs, or else about ``target_seconds`` of simulation.
     """
+    if isinstance(target_seconds, bool) or not isinstance(target_seconds, (int, float)) or not target_seconds > 0:
+        raise ValueError(f"target_seconds must be a number > 0 (seconds of simulation per target), "
+                         f"got {target_seconds!r}")
     study = study_from_dict(data, source)
     if study.seed is None:
         raise ValueError(f"{source}: the pipeline needs a 'seed' (an integer >= 0) to name its runs")
@@ -130,7 +137,7 @@ def plan_study(data: dict[str, Any], source: str = "config") -> Plan:
     except ValueError as exc:
         raise ValueError(f"{source}: {exc}") from None
     return Plan(study.name, study.seed, study.n_runs_per_config, configs, list(configs[0]["params"]),
-                data.get("runs_per_target"))
+                data.get("runs_per_target"), float(target_seconds))
 
 
 def _identity(config_id: str, canonical: dict[str, Any], base_seed: int, first: int, last: int) -> dict:
@@ -183,12 +190,16 @@ def read_block(path: str | Path, config_id: str, base_seed: int, first: int, las
     for key, want in expected.items():
         if meta.get(key) != want:
             raise RunFileError(f"{path}: holds {key} {meta.get(key)!r}, expected {want!r}: {recover}")
-    seeds = run_seeds(base_seed, last + 1, first)
     if (table.column("run_idx").to_pylist() != list(range(first, last + 1))
-            or table.column("seed").to_pylist() != seeds):
+            or table.column("seed").to_pylist() != _expected_seeds(base_seed, first, last)):
         raise RunFileError(f"{path}: its runs or seeds differ from runs {first}-{last} of base seed "
                            f"{base_seed}: {recover}")
     return table
+
+
+@lru_cache(maxsize=1024)
+def _expected_seeds(base_seed: int, first: int, last: int) -> list[int]:
+    return run_seeds(base_seed, last + 1, first)  # the same for every config: computed once per range
 
 
 def _parse_range(path: str) -> tuple[int, int]:
@@ -217,6 +228,29 @@ def merge_blocks(layout: dict[str, Any]):
 
     results, parties = assemble(layout["configs"], iter_config_tables(layout), layout["param_names"])
     return results, parties if parties is not None else pd.DataFrame(columns=list(PARTY_COLUMNS))
+
+
+def exit_with_parent() -> None:
+    """End this process when the process that started it ends (Linux; elsewhere a no-op).
+
+    For ``script:`` jobs, which Snakemake starts as child processes: ``kill -9``
+    of Snakemake does not reach them, so without this they run on as orphans
+    and keep writing. The kernel sends SIGTERM on the parent's exit
+    (``prctl(PR_SET_PDEATHSIG)``). A job started through a shell (``--use-conda``)
+    has the shell as its parent, which outlives Snakemake: there, stop the
+    whole process group (README, "When things go wrong").
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent or parent == 1:  # the parent was gone before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def code_fingerprint(modules: Sequence[str] = SIMULATION_MODULES) -> str:

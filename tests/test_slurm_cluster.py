@@ -1,11 +1,13 @@
 """The pipeline on a real SLURM cluster: a single-node cluster on 127.0.0.1.
 
-Runs the small study ``tests/slurm/study.yaml`` (12 runs) through
+Runs the small study ``tests/slurm/study.yaml`` (12 runs in 4 blocks) through
 ``workflow/profiles/slurm`` (Snakemake's slurm executor) and
-``workflow/profiles/cluster-generic`` (``sbatch --parsable``), each in a
+``workflow/profiles/cluster-generic`` (``sbatch --parsable``), and a 2,000-run
+study (``tests/slurm/study2000.yaml``) through the slurm profile, each in a
 temporary copy of the repository, and checks the files, the tables against a
 local ``snakemake --cores 2`` run, a no-op re-run, and a job cancelled with
-``scancel`` mid-run.
+``scancel`` mid-run. The wall times are printed at the end (they are figures
+for bench notes, not assertions).
 
 Opt-in: runs only with ``ELECTORAL_SIM_SLURM_TEST=1`` in the environment
 (``.ci/run`` sets it); without it every test here skips, saying so. Opted in, it
@@ -40,10 +42,9 @@ from electoral_sim.pipeline import plan_study
 REPO = Path(__file__).resolve().parents[1]
 SLURM_DIR = REPO / "tests" / "slurm"
 STUDY = "tests/slurm/study.yaml"
+STUDY_2000 = "tests/slurm/study2000.yaml"
+CLUSTER_TARGET_SECONDS = 60  # what the cluster profiles pass as --config target_seconds
 PARTITION, ACCOUNT = "debug", "esim"  # what a researcher writes into the profile
-# Smaller groups than the profile's 20, for the test's speed: 4 group jobs of 3 runs,
-# 2 at a time on a 2-CPU node (the slurm executor runs a group's members one by one).
-GROUPING = ["--group-components", "simulate=3"]
 SNAKEMAKE_TIMEOUT = 600  # seconds, per Snakemake call (timeout -k 10 600)
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".snakemake", "results", "logs", "__pycache__",
                                      ".hypothesis", ".pytest_cache", "*.egg-info", ".benchmarks",
@@ -146,22 +147,23 @@ def submitted_ids(output: str) -> list[str]:
     return [a or b for a, b in SUBMITTED.findall(output)]
 
 
-def expected_run_files(workdir: Path) -> list[Path]:
-    plan = plan_study(yaml.safe_load((workdir / STUDY).read_text()), STUDY)
-    return [workdir / f for f in plan.run_files()]
+def expected_run_files(workdir: Path, study: str = STUDY) -> list[Path]:
+    """The block files of a cluster run of ``study`` (blocks of about a minute)."""
+    plan = plan_study(yaml.safe_load((workdir / study).read_text()), study, CLUSTER_TARGET_SECONDS)
+    return [workdir / f for f in plan.block_files()]
 
 
-def assert_same_tables(workdir: Path, reference: Path) -> None:
-    name = yaml.safe_load((workdir / STUDY).read_text())["name"]
-    for table in ("results", "summary"):
+def assert_same_tables(workdir: Path, reference: Path, study: str = STUDY) -> None:
+    name = yaml.safe_load((workdir / study).read_text())["name"]
+    for table in ("results", "parties", "summary"):
         got, want = workdir / f"results/{name}/{table}", reference / f"results/{name}/{table}"
         assert got.with_suffix(".csv").read_bytes() == want.with_suffix(".csv").read_bytes(), f"{table}.csv differs"
         pd.testing.assert_frame_equal(pd.read_parquet(got.with_suffix(".parquet")),
                                       pd.read_parquet(want.with_suffix(".parquet")), check_exact=True)
 
 
-def snakemake(venv: Path, profile: str) -> list[str]:
-    return [str(venv / "bin" / "snakemake"), "--profile", f"workflow/profiles/{profile}", "--configfile", STUDY]
+def snakemake(venv: Path, profile: str, study: str = STUDY) -> list[str]:
+    return [str(venv / "bin" / "snakemake"), "--profile", f"workflow/profiles/{profile}", "--configfile", study]
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +241,7 @@ def slurm_study(cluster):
     running; the second completes the study."""
     workdir = copy_repo(cluster.work / "slurm")
     set_partition_and_account(workdir)
-    command = [*snakemake(cluster.venv, "slurm"), *GROUPING]
+    command = snakemake(cluster.venv, "slurm")
     log = cluster.work / "slurm, one job cancelled.log"
     before = set(cluster.squeue())
     start = time.monotonic()
@@ -270,20 +272,19 @@ def test_cancelled_cluster_job_is_reported_failed(cluster, slurm_study):
     workdir, cancelled, first, _ = slurm_study
     assert first.returncode not in (0, 124, 137), (
         f"exit code {first.returncode} (0: the cancel went unnoticed; 124/137: Snakemake hung)\n{first.tail()}")
-    # Snakemake drops the executor's message ("SLURM status is: 'CANCELLED'") for group
-    # jobs; it names the group and the cluster job's log, which carries the SLURM job id.
-    assert re.search(rf"Error in group simulate\n\s*log: \S+/{cancelled}\.log", first.output), first.tail()
+    # the executor names the cancelled SLURM job and its state
+    assert re.search(rf"SLURM-job '{cancelled}' failed, SLURM status is: 'CANCELLED'", first.output), first.tail()
     assert "Exiting because a job execution failed" in first.output
     assert cluster.squeue()[cancelled] == "CANCELLED"
-    assert len(first.job_ids) == 4 and cancelled in first.job_ids, first.job_ids  # 4 group jobs of 3
-    assert first.kept_runs == 9, f"{first.kept_runs} run files after the first invocation, expected the other jobs' 9"
+    assert len(first.job_ids) == 4 and cancelled in first.job_ids, first.job_ids  # one job per block
+    assert first.kept_runs == 3, f"{first.kept_runs} block files after the first invocation, expected the other jobs' 3"
 
 
 def test_next_invocation_completes_study_like_local(cluster, slurm_study):
     workdir, _, first, second = slurm_study
     assert second.returncode == 0, f"the next invocation failed:\n{second.tail()}\n{cluster.logs()}"
-    # again: the cancelled group job (3 runs), then one job for merge -> summarize + plots
-    assert len(second.job_ids) == 2, second.job_ids
+    # again: the cancelled block only; merge, summarize and plots run on the submit host
+    assert len(second.job_ids) == 1, second.job_ids
     missing = [str(f) for f in expected_run_files(workdir) if not f.is_file()]
     assert not missing, f"run files missing: {missing}"
     assert_same_tables(workdir, cluster.local)
@@ -294,7 +295,7 @@ def test_next_invocation_completes_study_like_local(cluster, slurm_study):
 def test_slurm_rerun_submits_nothing(cluster, slurm_study):
     workdir = slurm_study[0]
     before = set(cluster.squeue())
-    run = cluster.run(*snakemake(cluster.venv, "slurm"), *GROUPING, cwd=workdir, label="slurm, no-op re-run")
+    run = cluster.run(*snakemake(cluster.venv, "slurm"), cwd=workdir, label="slurm, no-op re-run")
     assert run.returncode == 0, run.tail()
     assert "Nothing to be done" in run.output
     assert run.job_ids == [] and set(cluster.squeue()) == before
@@ -306,4 +307,24 @@ def test_cluster_generic_profile_runs_study_like_local(cluster):
     assert run.returncode == 0, f"cluster-generic profile run failed:\n{run.tail()}\n{cluster.logs()}"
     assert all(f.is_file() for f in expected_run_files(workdir))
     assert_same_tables(workdir, cluster.local)
-    assert len(run.job_ids) == 2, run.job_ids  # all 12 runs in one group job (of 20), then merge & co.
+    assert len(run.job_ids) == 4, run.job_ids  # one job per block; the tail runs on the submit host
+
+
+def test_2000_run_study_through_slurm_profile_equals_local(cluster):
+    """A 2,000-run study (2 configs x 1,000 runs): local and through the slurm profile."""
+    local = copy_repo(cluster.work / "local-2000")
+    ref = cluster.run(sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", STUDY_2000, cwd=local,
+                      env={k: v for k, v in os.environ.items() if k != "SNAKEMAKE_PROFILE"}, label="2000 runs, local")
+    assert ref.returncode == 0, ref.tail()
+    workdir = copy_repo(cluster.work / "slurm-2000")
+    set_partition_and_account(workdir)
+    run = cluster.run(*snakemake(cluster.venv, "slurm", STUDY_2000), cwd=workdir, label="2000 runs, slurm")
+    assert run.returncode == 0, f"{run.tail()}\n{cluster.logs()}"
+    blocks = expected_run_files(workdir, STUDY_2000)
+    assert len(blocks) == 2 and all(f.is_file() for f in blocks)  # one cluster job per configuration
+    assert len(run.job_ids) == 2, run.job_ids
+    assert_same_tables(workdir, local, STUDY_2000)
+    results = pd.read_parquet(workdir / "results/slurm-2000/results.parquet")
+    assert len(results) == 2000
+    print(f"2,000-run study: local {ref.seconds:.1f} s, slurm profile {run.seconds:.1f} s "
+          f"({run.seconds / ref.seconds:.2f}x)")

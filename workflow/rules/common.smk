@@ -1,4 +1,8 @@
+import os
+from pathlib import Path
+
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 from snakemake.utils import validate
 
 from electoral_sim.pipeline import (
@@ -31,7 +35,8 @@ def read_study(files):
 try:
     config.clear()
     config.update(read_study(STUDY_FILES))
-    PLAN = plan_study(config, STUDY_SOURCE)
+    # `--config target_seconds=N` (the cluster profiles) sets the automatic block size
+    PLAN = plan_study(config, STUDY_SOURCE, workflow.config_settings.config.get("target_seconds", 1.0))
 except ValueError as error:
     raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml", set_default=False)
@@ -52,10 +57,32 @@ wildcard_constraints:
 SWEPT = list(config["parameters"])
 
 
+def remove_stale_outputs():
+    """Delete figures and sensitivity outputs in results/<name>/ that this study does not make.
+
+    They belong to an older study with the same name and would be mistaken
+    for current ones. Runs when jobs start (not in a dry run); tables are
+    always outputs of the current study and are rebuilt when it changes.
+    """
+    current = {os.path.normpath(f) for f in get_final_output()}
+    study_dir = Path(STUDY_DIR)
+    ours = [*(study_dir / "figures").glob("*.png"), *(study_dir / "figures").glob("*.pdf"),
+            *(p for p in study_dir.glob("sensitivity*") if p.suffix in (".parquet", ".csv", ".png", ".pdf"))]
+    for path in ours:
+        if os.path.normpath(path) not in current:
+            path.unlink(missing_ok=True)
+            logger.info(f"removed {path}: an output of an older study named {PLAN.name!r}")
+
+
+onstart:
+    remove_stale_outputs()
+
+
 def get_final_output():
     """Tables and figures of the study."""
     tables = [f"{STUDY_DIR}/{t}.{ext}" for t in TABLES for ext in ("parquet", "csv")]
-    outputs = tables + [f"{STUDY_DIR}/figures/{param}.png" for param in SWEPT]
+    # figures: electoral_sim.plotting.figure_specs (workflow/rules/plots.smk)
+    outputs = tables + FIGURE_FILES + [f"{STUDY_DIR}/provenance.json"]
     if config.get("sweep_type") in ("sobol", "morris"):
         outputs += sensitivity_targets()  # workflow/rules/sensitivity.smk
     return outputs
