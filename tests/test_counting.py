@@ -251,6 +251,16 @@ def test_stv_transfer_values_truncated_to_five_decimals():
     assert rounds[1].eliminated == (2,) and winners == [0, 1]
 
 
+def test_stv_float_arithmetic_beyond_int64_range():
+    # 3.5e9 ballots: value x surplus would overflow int64 in 1e-5 units, so the count runs in float64
+    # with the quota V/3 = 1.1667e9: A (2e9) is elected, its surplus 0.8333e9 reaches B (1.8333e9).
+    r = np.array([[0, 1], [1, -1], [2, -1]])
+    winners, rounds = ranked.stv_rounds(r, np.array([2 * 10**9, 10**9, 5 * 10**8]), 3, np.arange(3), 2)
+    assert winners == [0, 1]
+    assert rounds[0].threshold == pytest.approx(3.5e9 / 3)
+    assert rounds[0].transfers[1] == pytest.approx(2e9 - 3.5e9 / 3)
+
+
 def test_two_round_counts_the_runoff_on_ranked_ballots():
     # No majority (A 4 of 10); finalists A and B (3); C's 2 voters rank B above A; D's voter ranks neither:
     # B wins the runoff 5-4.

@@ -145,7 +145,8 @@ def stv_rounds(
     places, as in the Scottish STV rules (Scottish Local Government Elections
     Order 2007, SSI 2007/42, schedule 1, rule 48(3)), so the few votes below
     10**-5 per ballot are lost; every quota comparison is between integers.
-    Weighted counts use float64. Unlike the Scottish rules, simultaneous
+    Weighted counts, and electorates of 4.6e8 ballots or more (where int64
+    would overflow), use float64 with the exact Droop quota V / (n_seats + 1). Unlike the Scottish rules, simultaneous
     surpluses move in one round (not largest first) and ties follow tie_rank
     (not earlier stages, then lot).
     Sources: Hill, Wichmann & Woodall (1987), "Algorithm 123: Single
@@ -163,7 +164,7 @@ def stv_rounds(
     total = c[~blank].sum()
     exact = c.dtype.kind in "iu" or bool(np.all(c == np.floor(c)))
     unit = 10**STV_DECIMALS
-    if exact and total * unit**2 >= 2**62:  # ballot value x surplus must fit in int64
+    if exact and int(total) * unit**2 >= 2**62:  # ballot value x surplus must fit in int64
         exact = False
     if exact:
         value = np.full(r.shape[0], unit, dtype=np.int64)  # value of one ballot, in 1e-5 votes
