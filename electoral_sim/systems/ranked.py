@@ -149,9 +149,11 @@ def stv_rounds(
     would overflow), use float64 with the exact Droop quota V / (n_seats + 1). Unlike the Scottish rules, simultaneous
     surpluses move in one round (not largest first) and ties follow tie_rank
     (not earlier stages, then lot).
-    Sources: Hill, Wichmann & Woodall (1987), "Algorithm 123: Single
-    transferable vote by Meek's method", Computer Journal 30 (Gregory
-    transfers, Droop quota); Wikipedia, "Single transferable vote".
+    Sources: the Scottish STV counting rules (SSI 2007/42, schedule 1,
+    rules 40-54: Droop quota, weighted inclusive Gregory transfers, last
+    vacancies filled by the continuing candidates); Wikipedia, "Counting
+    single transferable votes" (Gregory method) and "Single transferable
+    vote" (the food-election example in the tests).
 
     Returns
     -------
