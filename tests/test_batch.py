@@ -29,8 +29,18 @@ from electoral_sim import ElectionModel
 from electoral_sim.analysis import BatchRunner, ParameterSweep
 
 ID_COLUMNS = ["config_idx", "config_id", "run_idx", "seed"]
-METRICS = ["turnout", "gallagher", "enp_votes", "enp_seats", "vse",
-           "incumbent_vote_share", "incumbent_seat_share"]
+#: the metrics every run defines (with votes cast)
+CORE_METRICS = ["turnout", "gallagher", "loosemore_hanby", "enp_votes", "enp_seats", "vse",
+                "incumbent_vote_share", "incumbent_seat_share"]
+
+
+def model_metrics() -> list[str]:
+    """The run's metrics by the interface's rule: numeric (not bool) scalars of run_election(), in order."""
+    result = ElectionModel(n_voters=200, n_constituencies=2, seed=0).run_election()
+    return [k for k, v in result.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+METRICS = model_metrics()
 #: 0.975 quantiles of Student's t (scipy.stats.t.ppf(0.975, df)), to 10 significant digits
 T975 = {1: 12.706204736, 4: 2.776445105, 9: 2.262157163}
 
@@ -47,7 +57,8 @@ def run(parameters, fixed=None, n_runs=2, seed=42, n_jobs=1, **sweep_kw) -> pd.D
 def check_layout(df: pd.DataFrame, configs: list[dict], n_runs: int) -> None:
     """Columns, row order and parameter values of a results frame."""
     names = list(configs[0])
-    assert list(df.columns) == [*ID_COLUMNS, *names, *METRICS]
+    assert list(df.columns) == [*ID_COLUMNS, *names, *METRICS, "winner"]
+    assert set(CORE_METRICS) <= set(METRICS)
     assert len(df) == len(configs) * n_runs
     assert df["config_idx"].tolist() == [i for i in range(len(configs)) for _ in range(n_runs)]
     assert df["run_idx"].tolist() == list(range(n_runs)) * len(configs)
@@ -57,9 +68,14 @@ def check_layout(df: pd.DataFrame, configs: list[dict], n_runs: int) -> None:
             assert (rows[name] == value).all(), (i, name)
         assert rows["config_id"].nunique() == 1
     assert df.drop_duplicates("config_idx")["config_id"].is_unique  # distinct content, distinct id
-    assert df[METRICS].notna().all().all()
+    assert df[CORE_METRICS].notna().all().all()
     assert ((df["turnout"] > 0) & (df["turnout"] <= 1)).all()
     assert pd.api.types.is_integer_dtype(df["seed"]) and (df["seed"] >= 0).all()
+
+
+def same(a: float, b: float) -> bool:
+    """Equal, NaN equal to NaN (a metric undefined in a run is NaN)."""
+    return a == b or (math.isnan(a) and math.isnan(b))
 
 
 def config_ids(parameters, fixed=None, seed=1) -> list[str]:
@@ -191,10 +207,12 @@ def test_spec_electoral_system_comparison():
                for s, n in itertools.product(["FPTP", "PR"], [2_500, 5_000])]
     check_layout(results_df, configs, 10)
     assert comparison.index.tolist() == ["FPTP", "PR"]
+    # the pooled average is the mean of the summary's per-config means (10 runs each): two code paths
+    summary = runner.get_summary_stats()
     for system in ("FPTP", "PR"):
-        rows = results_df[results_df["electoral_system"] == system]
-        assert len(rows) == 20
-        assert comparison.loc[system, "avg_gallagher"] == pytest.approx(rows["gallagher"].mean(), rel=1e-12)
+        per_config = summary.loc[summary["electoral_system"] == system, "gallagher_mean"]
+        assert len(per_config) == 2
+        assert comparison.loc[system, "avg_gallagher"] == pytest.approx(per_config.mean(), rel=1e-12)
     # PR is more proportional and more fragmented in seats than FPTP
     assert comparison.loc["PR", "avg_gallagher"] < comparison.loc["FPTP", "avg_gallagher"] / 2
     assert comparison.loc["PR", "avg_enp_seats"] > comparison.loc["FPTP", "avg_enp_seats"]
@@ -225,7 +243,7 @@ def test_n_jobs_does_not_change_results():
     one = run(SMALL_GRID, n_runs=3, seed=5, n_jobs=1)
     two = run(SMALL_GRID, n_runs=3, seed=5, n_jobs=2)
     runner = make_runner(SMALL_GRID, n_runs=3, seed=5, n_jobs=-1)
-    assert runner.n_jobs >= 1
+    assert runner.n_jobs == len(os.sched_getaffinity(0))  # -1: every core this process may use
     every_core = runner.run()
     assert_frame_equal(one, two, check_exact=True)
     assert_frame_equal(one, every_core, check_exact=True)
@@ -245,7 +263,8 @@ def test_row_reproducible_from_its_own_columns(tmp_path):
         for row in frame.itertuples(index=False):
             result = ElectionModel(**{p: getattr(row, p) for p in params}, seed=row.seed).run_election()
             for m in METRICS:
-                assert result[m] == getattr(row, m), (row.config_idx, row.run_idx, m)
+                assert same(result[m], getattr(row, m)), (row.config_idx, row.run_idx, m)
+            assert result["winner"] == row.winner
 
 
 # -- identity and seeds ---------------------------------------------------------------
@@ -442,8 +461,25 @@ def test_grid_order_is_product_of_keys_as_given():
 
 
 # -- summary --------------------------------------------------------------------------
+def by_hand(values: list[float]) -> tuple[float, float, float]:
+    """Mean, s.d. (ddof=1) and 95 % CI half-width of the defined (not NaN) values, in plain Python.
+
+    The t quantiles are the printed table's (T975); the half-width counts the defined values.
+    """
+    defined = [v for v in values if not math.isnan(v)]
+    k = len(defined)
+    mean = sum(defined) / k if k else math.nan
+    std = math.sqrt(sum((v - mean) ** 2 for v in defined) / (k - 1)) if k > 1 else math.nan
+    t = T975.get(k - 1) or (scipy_stats.t.ppf(0.975, k - 1) if k > 1 else math.nan)
+    return mean, std, t * std / math.sqrt(k) if k > 1 else math.nan
+
+
+def assert_close(got: float, want: float, rel: float) -> None:
+    assert same(got, want) or got == pytest.approx(want, rel=rel, abs=1e-12), (got, want)
+
+
 @pytest.mark.parametrize("n_runs", [2, 5, 10])
-def test_summary_matches_independent_groupby(n_runs):
+def test_summary_matches_statistics_by_hand(n_runs):
     swept = {"temperature": [0.7, 0.3, 0.5], "electoral_system": ["PR", "FPTP"]}
     fixed = {"n_voters": 1_500, "n_constituencies": 6}
     runner = make_runner(swept, fixed, n_runs=n_runs, seed=21)
@@ -458,7 +494,6 @@ def test_summary_matches_independent_groupby(n_runs):
     assert summary["config_idx"].tolist() == list(range(6))
     assert summary["n_runs"].tolist() == [n_runs] * 6
 
-    t = T975[n_runs - 1]
     for i, combo in enumerate(itertools.product(*swept.values())):
         row = summary.iloc[i]
         rows = df[df["config_idx"] == i]
@@ -466,12 +501,12 @@ def test_summary_matches_independent_groupby(n_runs):
         for name, value in {**dict(zip(swept, combo)), **fixed}.items():
             assert row[name] == value
         for m in METRICS:
-            values = rows[m].to_numpy()
-            mean = values.sum() / n_runs
-            std = math.sqrt(((values - mean) ** 2).sum() / (n_runs - 1))
-            assert row[f"{m}_mean"] == pytest.approx(mean, rel=1e-12, abs=1e-12)
-            assert row[f"{m}_std"] == pytest.approx(std, rel=1e-9, abs=1e-12)
-            assert row[f"{m}_ci95"] == pytest.approx(t * std / math.sqrt(n_runs), rel=1e-8, abs=1e-12)
+            mean, std, ci = by_hand(rows[m].tolist())
+            assert_close(row[f"{m}_mean"], mean, 1e-12)
+            assert_close(row[f"{m}_std"], std, 1e-9)
+            assert_close(row[f"{m}_ci95"], ci, 1e-8)
+        for m in CORE_METRICS:
+            assert not math.isnan(row[f"{m}_mean"] + row[f"{m}_std"] + row[f"{m}_ci95"]), m
 
 
 def test_summary_single_run_has_nan_spread():
@@ -483,22 +518,23 @@ def test_summary_single_run_has_nan_spread():
     assert summary["gallagher_mean"].notna().all()
 
 
-def test_summary_ci_consistent_when_some_runs_have_nan_metrics():
-    # with 1-3 voters some elections have no votes: their gallagher/enp_votes are NaN
+def test_summary_skips_runs_where_a_metric_is_undefined():
+    # with 1-3 voters some elections have no votes: their gallagher/enp_votes are NaN. The summary
+    # is over the runs where the metric is defined; a NaN run must not turn the mean NaN.
     runner = make_runner({"n_voters": [1, 2, 3]}, {"n_constituencies": 1, "temperature": 5.0}, n_runs=12, seed=3)
     df = runner.run()
     summary = runner.get_summary_stats()
-    assert df["gallagher"].isna().any()
+    mixed = 0
     for i, row in summary.iterrows():
-        values = df.loc[df["config_idx"] == i, "gallagher"].dropna()
-        k = len(values)
-        if row["gallagher_mean"] != row["gallagher_mean"]:  # NaN-propagating summaries are fine too
-            continue
-        assert row["gallagher_mean"] == pytest.approx(values.mean())
-        assert row["gallagher_std"] == pytest.approx(values.std(ddof=1))
-        # the half-width must use the number of values the std was computed from
-        expected = scipy_stats.t.ppf(0.975, k - 1) * values.std(ddof=1) / math.sqrt(k)
-        assert row["gallagher_ci95"] == pytest.approx(expected, rel=1e-8, abs=1e-12), (i, k)
+        values = df.loc[df["config_idx"] == i, "gallagher"].tolist()
+        defined = sum(not math.isnan(v) for v in values)
+        mixed += 1 < defined < len(values)
+        mean, std, ci = by_hand(values)
+        assert_close(row["gallagher_mean"], mean, 1e-12)
+        assert_close(row["gallagher_std"], std, 1e-9)
+        assert_close(row["gallagher_ci95"], ci, 1e-8)  # n = the defined runs, not all 12
+    assert mixed >= 2, "the test needs configs with both NaN and defined runs"
+    assert summary["gallagher_mean"].notna().all()
 
 
 # -- export -----------------------------------------------------------------------------
@@ -620,7 +656,7 @@ def test_unknown_parameter_names_with_suggestion(no_simulation, capfd, parameter
     ({"n_voters": [1_000, 0]}, None, None, "n_voters"),
     ({"n_voters": [1_000, 5]}, {"n_constituencies": 10}, None, "n_constituencies"),
     ({"n_voters": [1_000, 1_500.5]}, None, None, "n_voters"),
-    ({"electoral_system": ["FPTP", "STV"]}, {"n_voters": 1_000}, None, "STV"),
+    ({"electoral_system": ["FPTP", "FTPP"]}, {"n_voters": 1_000}, None, "FTPP"),
     ({"threshold": [0.0, 1.0]}, {"electoral_system": "PR"}, None, "threshold"),
     ({"anti_incumbency": [0.1, -0.1]}, None, None, "anti_incumbency"),
     ({"temperature": {"low": -1.0, "high": 1.0}}, {"n_voters": 1_000},
