@@ -253,29 +253,6 @@ def exit_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def exit_with_parent() -> None:
-    """End this process when the process that started it ends (Linux; elsewhere a no-op).
-
-    For ``script:`` jobs, which Snakemake starts as child processes: ``kill -9``
-    of Snakemake does not reach them, so without this they run on as orphans
-    and keep writing. The kernel sends SIGTERM on the parent's exit
-    (``prctl(PR_SET_PDEATHSIG)``). A job started through a shell (``--use-conda``)
-    has the shell as its parent, which outlives Snakemake: there, stop the
-    whole process group (README, "When things go wrong").
-    """
-    import ctypes
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-    if os.getppid() != parent or parent == 1:  # the parent was gone before prctl took effect
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def code_fingerprint(modules: Sequence[str] = SIMULATION_MODULES) -> str:
     """Hash of the package version and the source of ``modules`` (files or packages) of this package."""
     return _fingerprint(tuple(modules))

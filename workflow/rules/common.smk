@@ -1,11 +1,7 @@
 import os
 from pathlib import Path
 
-import os
-from pathlib import Path
-
 from snakemake.exceptions import WorkflowError
-from snakemake.logging import logger
 from snakemake.logging import logger
 from snakemake.utils import validate
 
@@ -59,27 +55,6 @@ wildcard_constraints:
 
 
 SWEPT = list(config["parameters"])
-
-
-def remove_stale_outputs():
-    """Delete figures and sensitivity outputs in results/<name>/ that this study does not make.
-
-    They belong to an older study with the same name and would be mistaken
-    for current ones. Runs when jobs start (not in a dry run); tables are
-    always outputs of the current study and are rebuilt when it changes.
-    """
-    current = {os.path.normpath(f) for f in get_final_output()}
-    study_dir = Path(STUDY_DIR)
-    ours = [*(study_dir / "figures").glob("*.png"), *(study_dir / "figures").glob("*.pdf"),
-            *(p for p in study_dir.glob("sensitivity*") if p.suffix in (".parquet", ".csv", ".png", ".pdf"))]
-    for path in ours:
-        if os.path.normpath(path) not in current:
-            path.unlink(missing_ok=True)
-            logger.info(f"removed {path}: an output of an older study named {PLAN.name!r}")
-
-
-onstart:
-    remove_stale_outputs()
 
 
 def remove_stale_outputs():
