@@ -106,7 +106,7 @@ def test_tennessee_approval_top_two():
     assert cardinal.approval(totals, np.arange(4), n_seats=2) == [1, 2]
 
 
-# Schulze (2011), section 3.1 / Wikipedia, "Schulze method", example: 45 voters, 5 candidates.
+# Wikipedia, "Schulze method", example: 45 voters, 5 candidates.
 SCHULZE = {tuple(k): v for k, v in {
     "ACBED": 5, "ADECB": 5, "BEDAC": 8, "CABED": 3, "CAEBD": 7, "CBADE": 2, "DCEBA": 7, "EBADC": 8,
 }.items()}

@@ -71,7 +71,7 @@ def schulze_from_matrix(d: np.ndarray, tie_rank: np.ndarray) -> list[int]:
     j are the potential winners; among several, the lower tie_rank wins.
     Source: Schulze (2011), "A new monotonic, clone-independent, reversal
     symmetric, and Condorcet-consistent single-winner election method",
-    Social Choice and Welfare 36, section 2.
+    Social Choice and Welfare 36.
     """
     tr = check_tie_rank(tie_rank, d.shape[0])
     p = np.where(d > d.T, d, 0)

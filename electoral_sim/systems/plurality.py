@@ -16,7 +16,7 @@ from electoral_sim.systems._profile import best, check_profile, first_preference
 def plurality(rankings: np.ndarray, counts: np.ndarray, n_candidates: int, tie_rank: np.ndarray) -> list[int]:
     """First past the post: the candidate with the most first preferences.
 
-    Source: the simple plurality rule (e.g. Cox 1997, *Making Votes Count*, ch. 4).
+    Source: the simple plurality rule (e.g. Cox 1997, *Making Votes Count*).
 
     Returns
     -------
@@ -31,7 +31,7 @@ def sntv(
 ) -> list[int]:
     """Single non-transferable vote: the ``n_seats`` candidates with most first preferences.
 
-    Source: Cox 1997, *Making Votes Count*, ch. 6 (SNTV as used in Japan until 1994).
+    Source: Cox 1997, *Making Votes Count* (SNTV as used in Japan until 1994).
 
     Returns
     -------
@@ -51,7 +51,7 @@ def two_round(rankings: np.ndarray, counts: np.ndarray, n_candidates: int, tie_r
     ballot supports the finalist it ranks higher (a ranked candidate beats an
     unranked one); a ballot ranking neither abstains. Voters do not change
     their minds between rounds. Source: the French presidential rule
-    (Constitution, art. 7), as described by Cox 1997, ch. 4.
+    (Constitution, art. 7).
 
     Returns
     -------
