@@ -81,7 +81,7 @@ def threshold_fraction(threshold: object) -> Fraction:
     reaches a 5 % threshold.
     """
     bad = ValueError(f"threshold must be in [0, 1), got {threshold!r}")
-    if isinstance(threshold, (bool, np.bool_)):
+    if isinstance(threshold, (bool, np.bool_, str, bytes)):
         raise bad
     if isinstance(threshold, (int, np.integer, Rational)):
         t = Fraction(int(threshold)) if isinstance(threshold, np.integer) else Fraction(threshold)
