@@ -353,3 +353,82 @@ def test_yaml_features_still_read(tmp_path, text):
     path = tmp_path / "study.yaml"
     path.write_text(text)
     assert isinstance(read_study_file(path), dict)
+
+
+# -- 4. the pipeline ------------------------------------------------------------------------------
+# A few cases only (each Snakemake start costs seconds), as dry runs in one copy of the
+# repository: the study is refused while the DAG is built, so nothing runs and nothing
+# is written. See tests/test_pipeline.py for the copy and the snakemake() helper.
+PIPELINE_STUDY = {"name": "bad", "parameters": {"temperature": [0.3, 0.5]}, "fixed_params": {"n_voters": 500},
+                  "seed": 1}
+PIPELINE_CASES = {
+    # id: (file name, content, words of the one-line message)
+    "trailing comma json": ("comma.json", json.dumps(PIPELINE_STUDY)[:-1] + ",}",
+                            ["comma.json: line 1: invalid JSON"]),
+    "duplicate key yaml": ("dup.yaml", json.dumps(PIPELINE_STUDY) + "\n", None),  # filled in below
+    "n_runs_per_config 2.0": ("float.yaml", json.dumps({**PIPELINE_STUDY, "n_runs_per_config": 2.0}),
+                              ["float.yaml: n_runs_per_config must be an integer >= 1", "2.0"]),
+    "name 300 characters": ("long.yaml", json.dumps({**PIPELINE_STUDY, "name": "x" * 300}),
+                            ["long.yaml: name must be", "at most 100"]),
+    "name runs": ("runs.yaml", json.dumps({**PIPELINE_STUDY, "name": "runs"}),
+                  ["runs.yaml: name must be", "not 'runs'"]),
+    "n_runs_per_config 10^9": ("big.yaml", json.dumps({**PIPELINE_STUDY, "n_runs_per_config": 10**9}),
+                               ["big.yaml:", "limit of 10,000,000"]),
+    "grid 10^8": ("grid.yaml", json.dumps({**PIPELINE_STUDY, "parameters": HUGE_GRID}),
+                  ["grid.yaml:", "100,000,000 configurations"]),
+}
+PIPELINE_CASES["duplicate key yaml"] = (
+    "dup.yaml", "name: bad\nparameters:\n  temperature: [0.3]\nseed: 1\nseed: 2\n",
+    ["dup.yaml: line 5: invalid YAML: duplicate key 'seed' (first on line 4)"])
+#: files Snakemake itself reads before the workflow's code runs (see README, "When things go wrong")
+SNAKEMAKE_READS = {
+    "missing": ("nope.yaml", None, "No such file or directory: 'nope.yaml'"),
+    "directory": ("dir.yaml", "dir", "Is a directory: 'dir.yaml'"),
+    "binary": ("bin.yaml", b"\x89PNG\r\n\x1a\n\x00\xff", "can't decode byte 0x89"),
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline_copy(tmp_path_factory):
+    from test_pipeline import make_copy
+
+    return make_copy(tmp_path_factory.mktemp("bad_input") / "repo")
+
+
+def _assert_nothing_written(root: Path) -> None:
+    assert not (root / "results/runs").exists() and not (root / "results/bad").exists()
+    assert not (root / "logs").exists()
+
+
+@pytest.mark.parametrize("case", list(PIPELINE_CASES))
+def test_pipeline_rejects(case, pipeline_copy):
+    from test_pipeline import snakemake
+
+    name, content, words = PIPELINE_CASES[case]
+    (pipeline_copy / name).write_text(content)
+    proc = snakemake(pipeline_copy, "-n", "--cores", "1", "--configfile", name)
+    assert proc.returncode != 0, proc.stdout
+    assert "Traceback" not in proc.stdout, proc.stdout
+    [line] = [line for line in proc.stdout.splitlines() if f"{pipeline_copy / name}: " in line]
+    for word in words:
+        assert word in line, (word, proc.stdout[-2000:])
+    assert "Job stats" not in proc.stdout
+    _assert_nothing_written(pipeline_copy)
+
+
+@pytest.mark.parametrize("case", list(SNAKEMAKE_READS))
+def test_pipeline_config_file_snakemake_cannot_read(case, pipeline_copy):
+    """Snakemake reads --configfile in its command line, before the workflow: its traceback
+    cannot be avoided from the workflow, but the run stops, names the file, and writes nothing."""
+    from test_pipeline import snakemake
+
+    name, content, last_words = SNAKEMAKE_READS[case]
+    path = pipeline_copy / name
+    if content == "dir":
+        path.mkdir(exist_ok=True)
+    elif content is not None:
+        path.write_bytes(content)
+    proc = snakemake(pipeline_copy, "-n", "--cores", "1", "--configfile", name)
+    assert proc.returncode != 0
+    assert last_words in proc.stdout.strip().splitlines()[-1], proc.stdout[-2000:]
+    _assert_nothing_written(pipeline_copy)
