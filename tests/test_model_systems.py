@@ -206,6 +206,17 @@ def test_block_spanning_many_constituencies_counts_alike(monkeypatch):
         assert (getattr(many, key) == getattr(sliced, key)).all(), key
 
 
+@pytest.mark.parametrize("n_constituencies", [3, 4_000])
+def test_pairwise_counts_alike_with_and_without_other_ballots(n_constituencies):
+    # alone, the sincere pairwise counts mask the abstainers; beside rankings they count
+    # the voters who voted only: the same numbers either way
+    alone = cast(ElectionModel(n_voters=40_000, n_constituencies=n_constituencies, seed=7), {"pairwise"})
+    beside = cast(ElectionModel(n_voters=40_000, n_constituencies=n_constituencies, seed=7),
+                  {"pairwise", "rankings"})
+    assert (alone.pairwise == beside.pairwise).all()
+    assert alone.pairwise.sum() > 0
+
+
 def test_sincere_pairwise_counts_match_the_rankings_at_low_temperature():
     # at T = 1e-6 the Gumbel noise cannot reorder parties: rankings are sincere, so the
     # pairwise matrix of the counted profile is the sincere one

@@ -1,7 +1,8 @@
 """Ballots from the voters' utilities, aggregated per constituency in one pass.
 
 The vote kernel (:mod:`electoral_sim.model.electorate`) hands the voters of
-every block who voted to the builders here, with ``s`` (P, m): each voter's
+every block who voted to the builders here (the pairwise counts may also
+take every voter with a mask), with ``s`` (P, m): each voter's
 utilities divided by the temperature, shifted so that the voter's best party
 is at 0, and ``first`` (m,): the first preference drawn by the multinomial
 logit. A builder adds the block's ballots to per-constituency aggregates;
@@ -52,47 +53,68 @@ DENSE_BINS = 1 << 22  #: profiles with at most this many (constituency, ballot) 
 _FIRST = np.float32(1e30)  #: perceived utility that puts the first preference on top (finite)
 _TINY = np.float32(1e-30)  #: floor of the exponential draws, so their log is finite
 _FEW = 16  #: blocks spanning at most this many constituencies count by slices, more by reduceat
+_ONE_SEGMENT = np.zeros(1, dtype=np.int64)
 MAX_RANKED_PARTIES = 24  #: ballot keys must fit int64: 6**24 < 2**63
 
 
 @dataclass(frozen=True)
 class Segments:
-    """The constituencies of a block's voters who voted: ``c0 .. c0 + len(starts) - 1``.
+    """The constituencies ``c0 .. c0 + len(starts) - 1`` of ``n`` consecutive voters.
 
-    ``starts`` are offsets into the block's voters who voted (a constituency
-    may have none in the block, so two starts can be equal).
+    ``starts`` are offsets of each constituency's first voter (a constituency
+    may have none among them, so two starts can be equal).
     """
 
     c0: int
-    starts: np.ndarray  #: offset of each constituency's first voter
-    n: int  #: voters in the block who voted
-    local: np.ndarray  #: (n,) each voter's constituency minus c0
+    starts: np.ndarray
+    n: int
 
     @property
     def stop(self) -> int:
         return self.c0 + len(self.starts)
 
+    @property
+    def local(self) -> np.ndarray:
+        """(n,) each voter's constituency minus c0."""
+        return np.repeat(np.arange(len(self.starts), dtype=np.int64), np.diff(np.append(self.starts, self.n)))
+
+    @property
+    def few(self) -> bool:
+        """Few enough constituencies to count by slices."""
+        return len(self.starts) <= _FEW
+
     def count(self, mask: np.ndarray) -> np.ndarray:
-        """(n,) bool -> (n_segments,) number of True per constituency."""
+        """(n,) bool -> (n_segments,) number of True per constituency (few segments)."""
         if len(self.starts) == 1:
             return np.count_nonzero(mask)
-        if len(self.starts) > _FEW:
-            return self.sum(mask)
         bounds = [*self.starts.tolist(), self.n]
         return np.array([np.count_nonzero(mask[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
 
-    def sum(self, values: np.ndarray) -> np.ndarray:
-        """(n,) integers -> (n_segments,) sums per constituency."""
-        total = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
-        return total[np.append(self.starts[1:], self.n)] - total[self.starts]
+    def sums(self, rows: np.ndarray) -> np.ndarray:
+        """(k, n) bool or integers -> (n_segments, k) sums per constituency."""
+        if self.few:
+            bounds = [*self.starts.tolist(), self.n]
+            return np.array([rows[:, a:b].sum(axis=1, dtype=np.int64) for a, b in zip(bounds[:-1], bounds[1:])])
+        out = np.zeros((rows.shape[0], len(self.starts)), dtype=np.int64)
+        if self.n:  # reduceat returns the element at an empty segment's start: zero those
+            empty = np.diff(np.append(self.starts, self.n)) == 0
+            out[:] = np.add.reduceat(rows, np.minimum(self.starts, self.n - 1), axis=1, dtype=np.int64)
+            out[:, empty] = 0
+        return out.T
+
+    def compress(self, keep: np.ndarray) -> Segments:
+        """The segments of the voters where ``keep`` (n,) is True."""
+        if len(self.starts) == 1:
+            return Segments(self.c0, self.starts, int(np.count_nonzero(keep)))
+        before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+        return Segments(self.c0, before[self.starts], int(before[-1]))
 
 
-def segments(constituency: np.ndarray, voted: np.ndarray) -> Segments:
-    """The segments of a block's voters who voted (``constituency``: the block's, sorted)."""
-    c0, c1 = int(constituency[0]), int(constituency[-1])
-    local = constituency[voted].astype(np.int64) - c0
-    starts = np.searchsorted(local, np.arange(c1 - c0 + 1))
-    return Segments(c0, starts, len(local), local)
+def segments(constituency: np.ndarray, start: int, stop: int, ends: np.ndarray) -> Segments:
+    """The segments of voters ``start:stop`` (sorted by ``constituency``; ``ends``: cumulative sizes)."""
+    c0, c1 = int(constituency[start]), int(constituency[stop - 1])
+    starts = _ONE_SEGMENT if c0 == c1 else np.concatenate([[0], ends[c0:c1] - start])
+    return Segments(c0, starts, stop - start)
 
 
 def ranking_length(n_parties: int) -> int:
@@ -104,14 +126,21 @@ class Pairwise:
     """Sincere pairwise counts (C, P, P): voters who voted and prefer i to j."""
 
     def __init__(self, n_constituencies: int, n_parties: int) -> None:
-        self.pairs = list(zip(*np.nonzero(~np.eye(n_parties, dtype=bool))))
+        self.i, self.j = np.nonzero(~np.eye(n_parties, dtype=bool))
         self.counts = np.zeros((n_constituencies, n_parties, n_parties), dtype=np.int64)
 
-    def add(self, s: np.ndarray, seg: Segments) -> None:
-        better = np.empty(s.shape[1], dtype=bool)
-        for i, j in self.pairs:
+    def add(self, s: np.ndarray, seg: Segments, voted: np.ndarray | None = None) -> None:
+        """Count ``s`` (P, m): every voter, or those where ``voted``."""
+        rows = np.empty((1 if seg.few else len(self.i), s.shape[1]), dtype=bool)
+        for q, (i, j) in enumerate(zip(self.i, self.j)):
+            better = rows[0 if seg.few else q]
             np.greater(s[i], s[j], out=better)
-            self.counts[seg.c0:seg.stop, i, j] += seg.count(better)
+            if voted is not None:
+                better &= voted
+            if seg.few:  # one pair at a time: the row stays in cache
+                self.counts[seg.c0:seg.stop, i, j] += seg.count(better)
+        if not seg.few:
+            self.counts[seg.c0:seg.stop, self.i, self.j] += seg.sums(rows)
 
 
 def perceive(s: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -197,7 +226,7 @@ class Cardinal:
 
     def __init__(self, n_constituencies: int, n_parties: int) -> None:
         c, p = n_constituencies, n_parties
-        self.pairs = list(zip(*np.nonzero(~np.eye(p, dtype=bool))))
+        self.i, self.j = np.nonzero(~np.eye(p, dtype=bool))
         self.approvals = np.zeros((c, p), dtype=np.int64)
         self.scores = np.zeros((c, p), dtype=np.int64)
         self.prefer = np.zeros((c, p, p), dtype=np.int64)
@@ -216,10 +245,6 @@ class Cardinal:
         h *= np.float32(MAX_SCORE) / span
         score = np.rint(h).astype(np.int8)
         rows = slice(seg.c0, seg.stop)
-        better = np.empty(m, dtype=bool)
-        for j in range(p):
-            self.approvals[rows, j] += seg.count(approve[j])
-            self.scores[rows, j] += seg.sum(score[j])
-        for i, j in self.pairs:
-            np.greater(score[i], score[j], out=better)
-            self.prefer[rows, i, j] += seg.count(better)
+        self.approvals[rows] += seg.sums(approve)
+        self.scores[rows] += seg.sums(score)
+        self.prefer[rows, self.i, self.j] += seg.sums(score[self.i] > score[self.j])

@@ -77,6 +77,7 @@ def cast_ballots(
     offsets = (const / t).astype(np.float32)
     counts = np.zeros(c * (n_parties + 1), dtype=np.int64)
     keys_base = electorate.constituency * np.int32(n_parties + 1)
+    ends = np.cumsum(electorate.sizes)
     pairwise = ballots.Pairwise(c, n_parties) if "pairwise" in need else None
     rankings = ballots.Rankings(c, n_parties) if "rankings" in need else None
     cardinal = ballots.Cardinal(c, n_parties) if "cardinal" in need else None
@@ -112,11 +113,13 @@ def cast_ballots(
         choice[u_turnout >= propensity] = n_parties
         if need:  # the ballots of the voters who voted
             voted = choice < n_parties
-            seg = ballots.segments(electorate.constituency[start:stop], voted)
-            s = np.compress(voted, s, axis=1)
-            if pairwise is not None:
-                pairwise.add(s, seg)
-            if rankings is not None or cardinal is not None:
+            seg = ballots.segments(electorate.constituency, start, stop, ends)
+            if rankings is None and cardinal is None:
+                pairwise.add(s, seg, voted)
+            else:  # the voters who voted only, so that no draw is wasted on the others
+                s, seg = np.compress(voted, s, axis=1), seg.compress(voted)
+                if pairwise is not None:
+                    pairwise.add(s, seg)
                 perceived, first = ballots.perceive(s, ballot_rng), choice[voted]
                 for builder in (rankings, cardinal):
                     if builder is not None:
