@@ -61,8 +61,12 @@ def exact_votes(votes: object, name: str = "votes") -> list[Number]:
     if (as_float is None or arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iufO"
             or not np.all(np.isfinite(as_float)) or np.any(as_float < 0)):
         raise ValueError(f"{name} must be a non-empty 1-D array of non-negative numbers, got {votes!r}")
+    if arr.dtype.kind in "iu":
+        return arr.tolist()
+    if arr.dtype.kind == "f":
+        return [int(x) if x.is_integer() else Fraction(x) for x in arr.tolist()]
     out: list[Number] = []
-    for x in arr.tolist():
+    for x in arr.tolist():  # object arrays: Python ints beyond int64, Fractions, mixed numbers
         if isinstance(x, bool) or not isinstance(x, (int, float, Rational)):
             raise ValueError(f"{name} must be a non-empty 1-D array of non-negative numbers, got {votes!r}")
         if isinstance(x, int):
@@ -121,10 +125,13 @@ def qualifying_parties(
     -------
     (qualified, waived): bool array, one per party; bool.
     """
-    values = exact_votes(votes)
-    t = threshold_fraction(threshold)
-    total = sum(values)
-    qualified = np.array([v >= t * total for v in values], dtype=bool)
+    return _qualifying(exact_votes(votes), threshold_fraction(threshold), district_seats, waiver_seats)
+
+
+def _qualifying(values: list[Number], t: Fraction, district_seats: np.ndarray | None = None,
+                waiver_seats: int | None = None) -> tuple[np.ndarray, bool]:
+    bar = t.numerator * sum(values)  # v >= t * V  <=>  v * den >= num * V
+    qualified = np.array([v * t.denominator >= bar for v in values], dtype=bool)
     if district_seats is not None and waiver_seats is not None:
         qualified |= np.asarray(district_seats) >= waiver_seats
     if qualified.any():
@@ -179,7 +186,7 @@ def allocate_seats(
     method = normalize_method(method)
     values = exact_votes(votes)
     n_seats = seat_count(n_seats)
-    eligible, _ = qualifying_parties(values, threshold)
+    eligible, _ = _qualifying(values, threshold_fraction(threshold))
     rank = tie_order(values)
     if method in DIVISOR_METHODS:
         return _highest_averages(values, eligible, rank, n_seats, method)
@@ -215,41 +222,44 @@ def _highest_averages(values: list[Number], eligible: np.ndarray, rank: np.ndarr
     else:  # whole votes beyond 2**53: order everything exactly
         sure = np.zeros(quotients.size, dtype=bool)
         tied = np.arange(quotients.size)
-    kk = np.tile(k, parties.size)
-    tied = sorted(tied.tolist(), key=lambda e: (-Fraction(values[party[e]]) / int(div[kk[e]]),
-                                                rank[party[e]], kk[e]))
-    winners = np.concatenate([party[sure], party[tied[: n_seats - int(sure.sum())]]])
+    need = n_seats - int(sure.sum())
+    if tied.size > need:  # more candidates than seats at the cut: exact order, then the tie rule
+        kk = np.tile(k, parties.size)
+        tied = np.array(sorted(tied.tolist(), key=lambda e: (-Fraction(values[party[e]]) / int(div[kk[e]]),
+                                                             rank[party[e]], kk[e]))[:need], dtype=np.int64)
+    winners = np.concatenate([party[sure], party[tied]])
     seats += np.bincount(winners, minlength=len(values))
     return seats
 
 
 def _largest_remainder(values: list[Number], eligible: np.ndarray, rank: np.ndarray, n_seats: int,
                        method: str) -> np.ndarray:
-    """Whole quotas first, then the largest remainders (exact fractions)."""
+    """Whole quotas first, then the largest remainders.
+
+    Party i holds ``numer[i] / den`` quotas, with one common denominator, so
+    floors and remainders are integer (or Fraction) divisions, exactly.
+    """
     n = len(values)
-    seats = [0] * n
     if n_seats == 0:
         return np.zeros(n, dtype=np.int64)
     valid = [v if e else 0 for v, e in zip(values, eligible)]
     total = sum(valid)
     if total == 0:
-        quotas = [Fraction(0)] * n
-    else:
-        if method == "hare":
-            quota = Fraction(total) / n_seats
-        elif all(isinstance(v, int) for v in valid):
-            quota = Fraction(total // (n_seats + 1) + 1)
-        else:
-            quota = Fraction(total) / (n_seats + 1)
-        quotas = [v / quota for v in valid]
-    seats = [math.floor(q) for q in quotas]
-    remainder = [q - s for q, s in zip(quotas, seats)]
+        numer, den = [0] * n, 1
+    elif method == "hare":  # quota V / S
+        numer, den = [v * n_seats for v in valid], total
+    elif all(isinstance(v, int) for v in valid):  # quota floor(V / (S + 1)) + 1
+        numer, den = valid, total // (n_seats + 1) + 1
+    else:  # quota V / (S + 1)
+        numer, den = [v * (n_seats + 1) for v in valid], total
+    seats = [int(x // den) for x in numer]
+    remainder = [x % den for x in numer]
     # the exact Droop quota V/(S+1) hands out S+1 seats when every party sits on
     # a whole number of quotas: the holder last in the tie order gives one back
     while sum(seats) > n_seats:
         loser = min((i for i in range(n) if seats[i] > 0), key=lambda i: (remainder[i], -rank[i]))
         seats[loser] -= 1
-        remainder[loser] += 1
+        remainder[loser] += den
     left = n_seats - sum(seats)
     order = sorted(np.flatnonzero(eligible).tolist(), key=lambda i: (-remainder[i], rank[i]))
     # one remainder seat per party per round; rounds repeat if more seats than parties remain
