@@ -1,18 +1,56 @@
+# Figures of the study (electoral_sim.plotting.figure_specs decides which: one
+# per swept parameter, heatmaps and a paired system comparison for grids), each
+# a 300 dpi PNG (in the report) and a PDF; and the study's provenance record.
+import re
+
+from electoral_sim.io import write_json
+from electoral_sim.plotting import figure_specs
+from electoral_sim.provenance import provenance
+
+FIGURES = figure_specs(config)
+FIGURE_FILES = [f"{STUDY_DIR}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")]
+
+
+localrules:
+    provenance,
+
+
 rule plot:
     input:
-        f"{STUDY_DIR}/results.parquet",
+        results=f"{STUDY_DIR}/results.parquet",
+        summary=f"{STUDY_DIR}/summary.parquet",
     output:
-        report(
-            f"{STUDY_DIR}/figures/{{param}}.png",
+        png=report(
+            f"{STUDY_DIR}/figures/{{figure}}.png",
             caption="../report/figure.rst",
             category="Figures",
-            labels={"parameter": "{param}"},
+            labels={"figure": "{figure}"},
         ),
+        pdf=f"{STUDY_DIR}/figures/{{figure}}.pdf",
+    wildcard_constraints:
+        figure="|".join(map(re.escape, FIGURES)) or "(?!)",
     log:
-        f"logs/{PLAN.name}/plot_{{param}}.log",
+        f"logs/{PLAN.name}/plot_{{figure}}.log",
     params:
+        spec=lambda wildcards: FIGURES[wildcards.figure],
         code=PLOTTING_CODE,
     conda:
         "../../environment.yml"
     script:
         "../scripts/plot.py"
+
+
+rule provenance:
+    input:
+        f"{STUDY_DIR}/results.parquet",
+    output:
+        f"{STUDY_DIR}/provenance.json",
+    log:
+        f"logs/{PLAN.name}/provenance.log",
+    params:
+        study=config,
+        code=SIMULATION_CODE,
+    run:
+        write_json(output[0], provenance(params.study, params.study["seed"]))
+        with open(log[0], "w") as fh:
+            print(f"wrote {output[0]}", file=fh)

@@ -1,4 +1,4 @@
-"""Draw every metric against one swept parameter."""
+"""Draw one figure of the study (its spec comes from electoral_sim.plotting.figure_specs)."""
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")
@@ -9,6 +9,7 @@ exit_with_parent()  # no orphan after kill -9 of Snakemake
 
 import pandas as pd
 
-from electoral_sim.plotting import plot_parameter
+from electoral_sim.plotting import draw_figure
 
-plot_parameter(pd.read_parquet(snakemake.input[0]), snakemake.wildcards.param, snakemake.output[0])
+draw_figure(snakemake.params.spec, pd.read_parquet(snakemake.input.results),
+            pd.read_parquet(snakemake.input.summary), snakemake.output.png, snakemake.output.pdf)
