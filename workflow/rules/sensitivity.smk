@@ -5,13 +5,12 @@ from electoral_sim.pipeline import code_fingerprint
 
 SENSITIVITY_CODE = code_fingerprint(("sensitivity.py", "sampling.py", "plotting.py"))
 SECOND_ORDER = bool(config.get("calc_second_order", False))
-
-
-def sensitivity_targets():
-    """The sensitivity rule's outputs (tables, figure), for get_final_output()."""
-    tables = ["sensitivity"] + (["sensitivity_second_order"] if SECOND_ORDER else [])
-    files = [f"{STUDY_DIR}/{t}.{ext}" for t in tables for ext in ("parquet", "csv")]
-    return files + [f"{STUDY_DIR}/sensitivity.{ext}" for ext in ("png", "pdf")]
+# the rule's outputs (tables, figure), for get_final_output() of a sobol/morris study
+SENSITIVITY_TARGETS = [
+    f"{STUDY_DIR}/{table}.{ext}"
+    for table in ["sensitivity", *(["sensitivity_second_order"] if SECOND_ORDER else [])]
+    for ext in ("parquet", "csv")
+] + [f"{STUDY_DIR}/sensitivity.{ext}" for ext in ("png", "pdf")]
 
 
 # a step over the merged tables: seconds of work, on the submit host on a cluster
