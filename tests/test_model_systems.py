@@ -15,6 +15,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from electoral_sim import metrics
@@ -424,8 +426,8 @@ def test_setter_revalidates_the_combination():
 def test_ranked_ballots_limit_on_parties():
     many = [{"name": f"P{i}", "position": [0.01 * i, 0.0]} for i in range(ballots.MAX_RANKED_PARTIES + 1)]
     assert run(parties=many, n_voters=2_000, seed=1)["n_seats"] == 5  # FPTP counts any number
-    with pytest.raises(ValueError, match="at most 24 parties"):
-        run(parties=many, n_voters=2_000, seed=1, electoral_system="IRV")
+    with pytest.raises(ValueError, match="IRV counts ranked ballots, which support at most 24 parties, got 25"):
+        ElectionModel.canonical_params(parties=many, electoral_system="IRV")
 
 
 # ---------------------------------------------------------------------------
@@ -507,3 +509,48 @@ def test_incumbent_vote_share_is_nan_when_nobody_voted():
     assert r["turnout"] == 0.0 and r["vote_counts"] == [0, 0]
     assert math.isnan(r["incumbent_vote_share"]) and math.isnan(r["gallagher"])
     assert r["incumbent_seat_share"] in (0.0, 1.0)  # seats still filled, by the tie rule
+
+
+# ---------------------------------------------------------------------------
+# Properties over random valid configurations
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def configurations(draw):
+    system = draw(st.sampled_from(ELECTORAL_SYSTEMS))
+    seats = MODEL_SYSTEMS[system].seats
+    params = dict(electoral_system=system, n_constituencies=draw(st.integers(1, 12)),
+                  n_voters=draw(st.integers(300, 3_000)), temperature=draw(st.sampled_from([0.05, 0.5, 3.0])),
+                  seed=draw(st.integers(0, 2**32)))
+    if seats in ("magnitude", "list"):
+        params["district_magnitude"] = draw(st.integers(1, 5))
+    if system == "PR":
+        params["pr_tier"] = draw(st.sampled_from(["national", "constituency"]))
+    if seats == "mixed":
+        params["list_seats"] = draw(st.integers(0, 15))
+    if system == "MMP":
+        params["overhang"] = draw(st.sampled_from(["keep", "level"]))
+    return params
+
+
+@settings(max_examples=40, deadline=None)
+@given(params=configurations())
+def test_seat_totals_and_paired_first_preferences(params):
+    r = ElectionModel(**params).run_election()
+    fptp = ElectionModel(**{k: v for k, v in params.items() if k in ("n_constituencies", "n_voters", "temperature",
+                                                                      "seed")}).run_election()
+    assert r["vote_counts"] == fptp["vote_counts"] and r["turnout"] == fptp["turnout"]
+    assert sum(r["seats"]) == r["n_seats"] and min(r["seats"]) >= 0
+    c, m = params["n_constituencies"], params.get("district_magnitude", 1)
+    seats = MODEL_SYSTEMS[params["electoral_system"]].seats
+    if seats == "mixed":
+        list_seats = params["list_seats"]
+        parallel = params["electoral_system"] == "PARALLEL"
+        assert r["n_seats"] == c + list_seats if parallel else r["n_seats"] >= c + list_seats
+    else:
+        assert r["n_seats"] == c * m
+    single = (seats == "single" or (seats == "magnitude" and m == 1)
+              or (seats == "list" and params.get("pr_tier") == "constituency" and m == 1))
+    ce = r["condorcet_efficiency"]
+    assert (0.0 <= ce <= 1.0 or math.isnan(ce)) if single else math.isnan(ce)

@@ -161,8 +161,6 @@ class Rankings:
 
     def __init__(self, n_constituencies: int, n_parties: int) -> None:
         p, length = n_parties, ranking_length(n_parties)
-        if p > MAX_RANKED_PARTIES:
-            raise ValueError(f"ranked ballots support at most {MAX_RANKED_PARTIES} parties, got {p}")
         self.n_constituencies, self.n_parties, self.length = n_constituencies, p, length
         self.base = length + 1
         self.space = self.base**p  #: distinct keys per constituency

@@ -9,6 +9,7 @@ import numpy as np
 
 from electoral_sim import limits, metrics, systems
 from electoral_sim.model import params as check
+from electoral_sim.model.ballots import MAX_RANKED_PARTIES
 from electoral_sim.model.electorate import GROWTH_WEIGHT, Ballots, cast_ballots, draw_electorate
 
 PR_TIERS = ("national", "constituency")
@@ -370,6 +371,9 @@ def _check_combination(p: dict[str, Any], n_parties: int) -> None:
     system = p["electoral_system"]
     seats = systems.MODEL_SYSTEMS[system].seats
     m = p["district_magnitude"]
+    if systems.MODEL_SYSTEMS[system].ballot == "ranking" and n_parties > MAX_RANKED_PARTIES:
+        raise ValueError(f"{system} counts ranked ballots, which support at most {MAX_RANKED_PARTIES} parties, "
+                         f"got {n_parties}")
     if m > 1 and seats not in ("magnitude", "list"):
         raise ValueError(f"district_magnitude={m} needs STV, SNTV or PR: {system} elects one member "
                          "per constituency (use district_magnitude=1)")

@@ -83,9 +83,14 @@ def choice(name: str, value: object, options: tuple[str, ...]) -> str:
 
 
 def parties(value: object) -> tuple[dict[str, Any], ...]:
-    """Validated party dicts with defaults filled in (None: :data:`DEFAULT_PARTIES`)."""
+    """Validated party dicts with defaults filled in (None: :data:`DEFAULT_PARTIES`; a name:
+    :func:`electoral_sim.party_systems.party_system`)."""
     if value is None:
         return DEFAULT_PARTIES
+    if isinstance(value, str):
+        from electoral_sim.party_systems import party_system
+
+        value = party_system(value)
     if not isinstance(value, (list, tuple)) or len(value) < 2:
         raise ValueError(f"parties must be a list of at least 2 party dicts, got {value!r}")
     out, names = [], set()
