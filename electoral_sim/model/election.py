@@ -11,9 +11,9 @@ from electoral_sim import limits, metrics, systems
 from electoral_sim.model import params as check
 from electoral_sim.model.ballots import MAX_RANKED_PARTIES
 from electoral_sim.model.electorate import GROWTH_WEIGHT, Ballots, cast_ballots, draw_electorate
+from electoral_sim.systems.mixed import OVERHANG_RULES
 
 PR_TIERS = ("national", "constituency")
-OVERHANG = ("keep", "level")
 
 
 class ElectionModel:
@@ -177,7 +177,7 @@ class ElectionModel:
             "district_magnitude": check.integer("district_magnitude", a["district_magnitude"], 1),
             "pr_tier": check.choice("pr_tier", a["pr_tier"], PR_TIERS),
             "list_seats": None if a["list_seats"] is None else check.integer("list_seats", a["list_seats"], 0),
-            "overhang": check.choice("overhang", a["overhang"], OVERHANG),
+            "overhang": check.choice("overhang", a["overhang"], OVERHANG_RULES),
             "waiver_seats": check.integer("waiver_seats", a["waiver_seats"], 1),
         }
         _check_combination(out, len(parties))
