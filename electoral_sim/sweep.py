@@ -77,6 +77,8 @@ def check_parameter_names(names: Iterable[str], model_class: type = ElectionMode
 
 
 def _check_scalar(name: str, value: object) -> None:
+    if name == "parties" and isinstance(value, (list, tuple)):
+        return  # a list of party dicts: the model checks it, and it is part of the config id
     ok = value is None or isinstance(value, (str, bool, numbers.Integral)) or (
         isinstance(value, numbers.Real) and math.isfinite(value)
     )
