@@ -23,15 +23,23 @@ DEFAULTS = {name: p.default for name, p in inspect.signature(ElectionModel).para
 #: a valid value other than the default, for parameters that are not plain numbers
 canonical = ElectionModel.canonical_params
 
+#: parameter -> (a valid value other than the default, the other parameters it needs). Numbers
+#: valid alone need no entry; any other new parameter must be added here (the test says so).
 ALTERNATIVES = {
-    "parties": [{"name": "A", "position": [0.0, 0.0], "incumbent": True}, {"name": "B", "position": [0.5, 0.0]}],
-    "electoral_system": "PR",
-    "allocation_method": "hare",
+    "parties": ([{"name": "A", "position": [0.0, 0.0], "incumbent": True}, {"name": "B", "position": [0.5, 0.0]}],
+                {}),
+    "electoral_system": ("PR", {}),
+    "allocation_method": ("hare", {"electoral_system": "PR"}),  # the D'Hondt study vs the Hare study
+    "district_magnitude": (2, {"electoral_system": "STV"}),
+    "pr_tier": ("constituency", {"electoral_system": "PR"}),
+    "list_seats": (5, {"electoral_system": "MMP"}),
+    "overhang": ("level", {"electoral_system": "MMP", "allocation_method": "dhondt"}),
+    "waiver_seats": (2, {"electoral_system": "MMP"}),
 }
 
 
-def alternative(name: str):
-    """A valid value of ``name`` whose canonical form differs from the default's."""
+def alternative(name: str) -> tuple[object, dict]:
+    """A valid value of ``name`` other than the default, and the companion parameters it needs."""
     if name in ALTERNATIVES:
         return ALTERNATIVES[name]
     default = DEFAULTS[name]
@@ -41,10 +49,9 @@ def alternative(name: str):
                 canonical(**{name: default + step})
             except ValueError:
                 continue
-            return default + step
-    if isinstance(default, bool):
-        return not default
-    pytest.fail(f"no alternative value for the new parameter {name!r}: add one to ALTERNATIVES in {__file__}")
+            return default + step, {}
+    pytest.fail(f"no valid alternative value for the parameter {name!r}: add one (with the parameters it "
+                f"needs) to ALTERNATIVES in {__file__}")
 
 
 def test_canonical_params_hold_every_parameter():
@@ -55,19 +62,21 @@ def test_canonical_params_hold_every_parameter():
 
 @pytest.mark.parametrize("name", PARAMETERS)
 def test_changing_one_parameter_changes_the_id(name):
-    base = canonical()
-    changed = canonical(**{name: alternative(name)})
+    value, companions = alternative(name)
+    base = canonical(**companions)
+    changed = canonical(**companions, **{name: value})
     assert changed[name] != base[name]
     assert {k: v for k, v in changed.items() if k != name} == {k: v for k, v in base.items() if k != name}
     assert config_id(changed) != config_id(base), name
 
 
-@pytest.mark.parametrize("name", [n for n in PARAMETERS if not isinstance(ALTERNATIVES.get(n), (list, dict))])
+@pytest.mark.parametrize("name", [n for n in PARAMETERS if not isinstance(ALTERNATIVES.get(n, (0,))[0], list)])
 def test_changing_one_parameter_in_a_sweep_changes_the_id(name):
     # the path the pipeline and BatchRunner take: sweep -> expand -> config_id (scalars only:
     # a sweep value becomes a table column; parties are covered above and below)
-    configs = expand(ParameterSweep({name: [DEFAULTS[name], alternative(name)]}), base_seed=1)
-    assert configs[0]["config_id"] == config_id(canonical())
+    value, companions = alternative(name)
+    configs = expand(ParameterSweep({name: [DEFAULTS[name], value]}, fixed_params=companions), base_seed=1)
+    assert configs[0]["config_id"] == config_id(canonical(**companions))
     assert configs[0]["config_id"] != configs[1]["config_id"]
 
 
