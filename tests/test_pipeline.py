@@ -31,6 +31,7 @@ from pandas.testing import assert_frame_equal
 
 from electoral_sim import ElectionModel
 from electoral_sim.analysis import BatchRunner, ParameterSweep
+from electoral_sim.plotting import figure_specs
 from electoral_sim.runs import ID_COLUMNS, run_record
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,6 +57,7 @@ TINY = {
 }
 N_TINY = 2 * 2 * 2
 N_TINY_BLOCKS = 2 * 2  # 2 runs of 2,000 voters fit in one block per config
+TINY_FIGURES = sorted(figure_specs(TINY))
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -167,14 +169,13 @@ def template(tmp_path_factory):
 def test_tiny_study_produces_every_output(template):
     root, name = template["root"], TINY["name"]
     assert job_stats(template["output"]) == {
-        "simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1, "plot": len(TINY["parameters"]), "all": 1}
+        "simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1, "plot": len(TINY_FIGURES), "provenance": 1,
+        "all": 1}
     study_dir = root / "results" / name
     for table in TABLES:
         assert (study_dir / table).stat().st_size > 0, table
     figures = sorted(p.name for p in (study_dir / "figures").iterdir())
-    assert figures == sorted(f"{p}.png" for p in TINY["parameters"])
-    for fig in figures:
-        assert (study_dir / "figures" / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert figures == sorted(f"{f}.{ext}" for f in TINY_FIGURES for ext in ("pdf", "png"))
     # one block file per config (runs 0-1 of base seed 7), one log per job
     results = pd.read_parquet(study_dir / "results.parquet")
     runs = {f"results/runs/{cid}/seed{TINY['seed']}/runs0-1.parquet" for cid in results["config_id"]}
@@ -183,7 +184,7 @@ def test_tiny_study_produces_every_output(template):
     logs = {str(p.relative_to(root)) for p in (root / "logs").rglob("*") if p.is_file()}
     assert logs == {r.replace("results/", "logs/").replace(".parquet", ".log") for r in runs} | {
         f"logs/{name}/{step}.log" for step in ("merge", "summarize")} | {
-        f"logs/{name}/plot_{p}.log" for p in TINY["parameters"]}
+        f"logs/{name}/plot_{f}.log" for f in TINY_FIGURES} | {f"logs/{name}/provenance.log"}
     # the csv and parquet tables hold the same numbers
     assert_frame_equal(pd.read_csv(study_dir / "results.csv"), results, check_dtype=False,
                        check_exact=False, rtol=1e-15)
@@ -210,7 +211,8 @@ def test_configfile_does_not_inherit_default_config(template, tmp_path):
     minimal = {"name": "minimal", "parameters": {"electoral_system": ["FPTP", "PR"]}, "seed": 3}
     assert default.get("n_runs_per_config", 1) != 1 and default.get("fixed_params")
     out = check(snakemake(root, "-n", "--cores", "2", "--configfile", write_study(root, minimal).name))
-    assert job_stats(out) == {"simulate": 2, "merge": 1, "summarize": 1, "plot": 1, "all": 1}
+    assert job_stats(out) == {"simulate": 2, "merge": 1, "summarize": 1, "plot": len(figure_specs(minimal)),
+                              "provenance": 1, "all": 1}
     assert "results/default/" not in out
 
 
@@ -244,7 +246,7 @@ def test_growing_the_study_computes_only_new_runs(template, tmp_path):
     root = clone(template["root"], tmp_path / "repo")
     before = run_files(root)
     old = pd.read_parquet(root / "results/tiny/results.parquet")
-    assert len(before) == N_TINY
+    assert len(before) == N_TINY_BLOCKS
 
     # a new value in the middle of the grid: only its cells run
     grown = {**TINY, "parameters": {**TINY["parameters"], "anti_incumbency": [0.0, 0.1, 0.2]}}
@@ -304,16 +306,16 @@ def test_plot_script_change_reruns_only_plots(template, tmp_path):
     with open(root / "workflow/scripts/plot.py", "a") as fh:
         fh.write("\n# a cosmetic change\n")
     out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
-    assert job_stats(out) == {"plot": len(TINY["parameters"]), "all": 1}
+    assert job_stats(out) == {"plot": len(TINY_FIGURES), "all": 1}
 
 
 def test_simulation_code_change_reruns_simulations(template, tmp_path):
     root = clone(template["root"], tmp_path / "repo")
-    with open(root / "electoral_sim/model.py", "a") as fh:
+    with open(root / "electoral_sim/metrics.py", "a") as fh:
         fh.write("\n# a change to the simulation code\n")
     out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
     assert job_stats(out) == {"simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1,
-                              "plot": len(TINY["parameters"]), "all": 1}
+                              "plot": len(TINY_FIGURES), "provenance": 1, "all": 1}
     changed = check(snakemake(root, "--list-changes", "params", "--configfile", template["study"]))
     listed = {line.strip() for line in changed.splitlines() if line.strip().startswith("results/runs/")}
     assert listed == set(run_files(root))
@@ -406,13 +408,29 @@ def test_killed_run_resumes_to_identical_tables(tmp_path):
     assert not any((victim / ".snakemake/locks").glob("*"))
 
 
-def test_default_profile_reruns_incomplete_jobs():
+def test_default_profile_reruns_incomplete_jobs(template, tmp_path):
     # After SIGKILL a job whose output was already renamed into place is still
-    # marked incomplete; without rerun-incomplete the resumed run stops with
-    # IncompleteFilesException. force-use-threads runs `run:` jobs in-process.
-    profile = yaml.safe_load((REPO / "profiles/default/config.yaml").read_text())
-    assert profile.get("rerun-incomplete") is True
-    assert profile.get("force-use-threads") is True
+    # marked incomplete (.snakemake/incomplete/<urlsafe base64 of the path>).
+    # The default profile's rerun-incomplete re-runs that job, and only it;
+    # without it Snakemake stops with IncompleteFilesException.
+    import base64
+
+    root = clone(template["root"], tmp_path / "repo")
+    block = sorted(run_files(root))[0]
+    marker = root / ".snakemake/incomplete" / base64.urlsafe_b64encode(block.encode()).decode()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text('{"external_jobid": null}')
+    tables = {t: (root / "results/tiny" / t).read_bytes() for t in TABLES}
+
+    stopped = snakemake(root, "--workflow-profile", "none", "-n", "--cores", "2", "--configfile", template["study"])
+    assert stopped.returncode != 0 and "IncompleteFilesException" in stopped.stdout, stopped.stdout[-3000:]
+    assert block in stopped.stdout
+
+    out = check(snakemake(root, "--cores", "2", "--configfile", template["study"]))
+    assert job_stats(out)["simulate"] == 1
+    assert not marker.exists()
+    for table, before in tables.items():
+        assert (root / "results/tiny" / table).read_bytes() == before, table
 
 
 # -- 7. lint -------------------------------------------------------------------------------
@@ -429,6 +447,11 @@ def test_report_bundles_every_figure(template, tmp_path):
     root = clone(template["root"], tmp_path / "repo")
     check(snakemake(root, "--report", "report.html", "--configfile", template["study"], timeout=300))
     html = (root / "report.html").read_text(errors="replace")
-    for param in TINY["parameters"]:
-        assert f"{param}.png" in html, param
+    # self-contained: every figure's own bytes are embedded (base64), not only its name
+    import base64
+
+    pngs = sorted((root / "results/tiny/figures").glob("*.png"))
+    assert {f"{param}.png" for param in TINY["parameters"]} <= {p.name for p in pngs}
+    for png in pngs:
+        assert base64.b64encode(png.read_bytes()).decode() in html, png.name
     assert "Figures" in html  # the report category of the plot rule

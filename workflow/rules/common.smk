@@ -84,5 +84,5 @@ def get_final_output():
     # figures: electoral_sim.plotting.figure_specs (workflow/rules/plots.smk)
     outputs = tables + FIGURE_FILES + [f"{STUDY_DIR}/provenance.json"]
     if config.get("sweep_type") in ("sobol", "morris"):
-        outputs += sensitivity_targets()  # workflow/rules/sensitivity.smk
+        outputs += SENSITIVITY_TARGETS  # workflow/rules/sensitivity.smk
     return outputs
