@@ -63,7 +63,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        ".json); second-order indices go to <name>_second_order<suffix> beside it")
     batch.add_argument("--jobs", type=int, help="parallel workers (overrides the file's n_jobs)")
     batch.add_argument("--seed", type=int, help="base seed (overrides the file's seed)")
-    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar, no list of the files written")
     batch.set_defaults(func=_cmd_batch)
     return parser
 
@@ -129,9 +129,11 @@ def _cmd_batch(args: argparse.Namespace) -> None:
                          "(it overrides the study's n_jobs)")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be an integer >= 0, got {args.seed} (it overrides the study's seed)")
-    run_study_file(args.config, args.output, summary=args.summary, n_jobs=args.jobs,
-                   seed=args.seed, verbose=not args.quiet, parties=args.parties,
-                   sensitivity=args.sensitivity)
+    written = run_study_file(args.config, args.output, summary=args.summary, n_jobs=args.jobs,
+                             seed=args.seed, verbose=not args.quiet, parties=args.parties,
+                             sensitivity=args.sensitivity)
+    for path, what in written if not args.quiet else ():  # stderr, like the progress bar
+        print(f"wrote {path} ({what})", file=sys.stderr)
 
 
 def _describe(exc: BaseException) -> str:

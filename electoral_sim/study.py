@@ -250,8 +250,10 @@ def run_study_file(
     verbose: bool = True,
     parties: str | Path | None = None,
     sensitivity: str | Path | None = None,
-) -> None:
+) -> list[tuple[str | Path, str]]:
     """``electoral-sim batch``: run a study file, write results (and summary, per-party table).
+
+    Returns the files written, each as ``(path, what it holds)``.
 
     ``sensitivity`` (sobol and morris studies) receives
     :meth:`BatchRunner.get_sensitivity`; with ``calc_second_order`` the
@@ -291,18 +293,24 @@ def run_study_file(
     if study.seed is None and seed is None:
         print(f"base seed {runner.seed} drawn from entropy: pass --seed {runner.seed} to repeat this batch",
               file=sys.stderr)
-    runner.run()
+    results = runner.run()
     runner.export_results(output)
+    written = [(output, f"results, {len(results)} runs")]
     if summary is not None:
         runner.export_summary(summary)
+        written.append((summary, f"summary, {len(runner.configs)} configurations"))
     if parties is not None:
         runner.export_parties(parties)
+        written.append((parties, f"per-party results, {len(runner.party_results)} rows"))
     if sensitivity is not None:
         from electoral_sim.io import write_table
 
         write_table(runner.get_sensitivity(), sensitivity)
+        written.append((sensitivity, "sensitivity indices"))
         if second_order is not None:
             write_table(runner.get_second_order_sensitivity(), second_order)
+            written.append((second_order, "second-order sensitivity indices"))
+    return written
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:

@@ -261,3 +261,18 @@ def test_subprocess_malformed_yaml(tmp_path):
     assert len(proc.stderr.strip("\n").splitlines()) == 1
     assert "study.yaml" in proc.stderr and "line" in proc.stderr
     assert os.listdir(tmp_path) == ["study.yaml"]
+
+
+def test_batch_names_every_file_it_wrote_on_stderr(tmp_path, capsys):
+    config = tmp_path / "study.yaml"
+    config.write_text(STUDY_YAML)
+    files = {flag: tmp_path / name for flag, name in
+             (("--output", "r.parquet"), ("--summary", "s.csv"), ("--parties", "p.json"))}
+    assert main(["batch", "--config", str(config), *[a for f, p in files.items() for a in (f, str(p))]]) == 0
+    stdout, stderr = capsys.readouterr()
+    assert stdout == ""
+    wrote = [line for line in stderr.splitlines() if line.startswith("wrote ")]
+    assert wrote == [f"wrote {files['--output']} (results, 12 runs)",
+                     f"wrote {files['--summary']} (summary, 4 configurations)",
+                     f"wrote {files['--parties']} (per-party results, {12 * 5} rows)"]
+    assert all(p.exists() for p in files.values())
