@@ -2,7 +2,7 @@
 
 The vote kernel (:mod:`electoral_sim.model.electorate`) hands the voters of
 every block who voted to the builders here (the pairwise counts may also
-take every voter with a mask), with ``s`` (P, m): each voter's
+take every voter, abstainers with equal utilities), with ``s`` (P, m): each voter's
 utilities divided by the temperature, shifted so that the voter's best party
 is at 0, and ``first`` (m,): the first preference drawn by the multinomial
 logit. A builder adds the block's ballots to per-constituency aggregates;
@@ -129,14 +129,12 @@ class Pairwise:
         self.i, self.j = np.nonzero(~np.eye(n_parties, dtype=bool))
         self.counts = np.zeros((n_constituencies, n_parties, n_parties), dtype=np.int64)
 
-    def add(self, s: np.ndarray, seg: Segments, voted: np.ndarray | None = None) -> None:
-        """Count ``s`` (P, m): every voter, or those where ``voted``."""
+    def add(self, s: np.ndarray, seg: Segments) -> None:
+        """Count ``s`` (P, m), each voter's utilities (all equal for a voter who prefers nobody)."""
         rows = np.empty((1 if seg.few else len(self.i), s.shape[1]), dtype=bool)
         for q, (i, j) in enumerate(zip(self.i, self.j)):
             better = rows[0 if seg.few else q]
             np.greater(s[i], s[j], out=better)
-            if voted is not None:
-                better &= voted
             if seg.few:  # one pair at a time: the row stays in cache
                 self.counts[seg.c0:seg.stop, i, j] += seg.count(better)
         if not seg.few:
@@ -173,8 +171,7 @@ class Rankings:
     def add(self, perceived: np.ndarray, first: np.ndarray, seg: Segments) -> None:
         p, m = perceived.shape
         g = perceived.copy()
-        for j in range(p):
-            np.copyto(g[j], _FIRST, where=first == j)
+        g[first, np.arange(m)] = _FIRST
         # place of each party: parties ahead of it (ties to the lower index, so places are a permutation)
         place = np.zeros((p, m), dtype=np.int8)
         for j in range(p):
@@ -233,8 +230,7 @@ class Cardinal:
         p, m = perceived.shape
         h = perceived.copy()
         top = h.max(axis=0)
-        for j in range(p):
-            np.copyto(h[j], top, where=first == j)
+        h[first, np.arange(m)] = top
         approve = h >= h.mean(axis=0)
         low = h.min(axis=0)
         span = top - low

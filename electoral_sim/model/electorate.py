@@ -114,8 +114,9 @@ def cast_ballots(
         if need:  # the ballots of the voters who voted
             voted = choice < n_parties
             seg = ballots.segments(electorate.constituency, start, stop, ends)
-            if rankings is None and cardinal is None:
-                pairwise.add(s, seg, voted)
+            if rankings is None and cardinal is None:  # abstainers prefer nobody: equal utilities
+                s *= voted
+                pairwise.add(s, seg)
             else:  # the voters who voted only, so that no draw is wasted on the others
                 s, seg = np.compress(voted, s, axis=1), seg.compress(voted)
                 if pairwise is not None:
