@@ -75,7 +75,8 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
           f"{n:,} voters, 10 constituencies, default 5 parties; one fresh process, systems taking turns, "
           f"warm-up + {reps} elections each\n")
-    print(f"command: {sys.executable} -c TIME_SYSTEMS {n} {reps} '<systems>'\n")
+    print(f"command: {sys.executable} bench/bench_systems.py{' --quick' if quick else ''} "
+          f"(times: {sys.executable} -c TIME_SYSTEMS {n} {reps} '<systems json>')\n")
     times = json.loads(python(TIME_SYSTEMS, str(n), str(reps), json.dumps(SYSTEMS)))
     fptp = median(times["FPTP"])
     print("| system | median | / FPTP | all runs (s) |\n|---|---:|---:|---|")
