@@ -348,6 +348,27 @@ def test_stv_parties_win_several_seats_per_constituency():
     assert r["gallagher"] < run(electoral_system="FPTP", n_constituencies=4, n_voters=8_000, seed=4)["gallagher"]
 
 
+def test_stv_party_slates_hand_count():
+    # one three-seat constituency, 100 ballots: A>B>C x60, B>A>C x30, C>B>A x10.
+    # Candidates: each party's slate of three. Droop quota floor(100 / 4) + 1 = 26. First
+    # preferences: A1 60, B1 30, C1 10: A1 and B1 reach the quota. A1's surplus 34 passes to
+    # A2 (next on those ballots): 34 >= 26, elected. Seats A, A, B (C1's 10 elects nobody).
+    model = ElectionModel(n_voters=100, n_constituencies=1, parties=SAME_PLACE[:3], electoral_system="STV",
+                          district_magnitude=3, seed=1)
+    profile = (np.array([[0, 1, 2], [1, 0, 2], [2, 1, 0]]), np.array([60, 30, 10]))
+    b = Ballots(votes=np.array([[60, 30, 10]]), profiles=[profile])
+    elected = model._count_constituency(MODEL_SYSTEMS["STV"], b, 0, np.arange(3))
+    assert sorted(elected) == [0, 0, 1]
+
+
+def test_sntv_hand_count():
+    # votes 50, 30, 20 and two seats: the two parties with most votes, one seat each
+    model = ElectionModel(n_voters=100, n_constituencies=1, parties=SAME_PLACE[:3], electoral_system="SNTV",
+                          district_magnitude=2, seed=1)
+    b = Ballots(votes=np.array([[20, 50, 30]]))
+    assert model._count_constituency(MODEL_SYSTEMS["SNTV"], b, 0, np.arange(3)) == [1, 2]
+
+
 def test_sntv_gives_each_party_at_most_one_seat_per_constituency():
     r = run(electoral_system="SNTV", district_magnitude=3, seed=5)
     assert all(len(set(w)) == 3 for w in r["constituency_winners"])
