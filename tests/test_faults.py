@@ -209,3 +209,158 @@ def test_read_only_output_directory_fails_before_any_work(small_disk, tmp_path, 
         assert "cannot write" in stderr and "Read-only file system" in stderr, stderr
     assert os.listdir(small_disk) == ["results.csv"]
     assert (small_disk / "results.csv").read_text() == "an older complete table\n"
+
+
+# -- the pipeline --------------------------------------------------------------------------------
+# Each test runs the tiny study of tests/test_pipeline.py in its own copy of the repository.
+PIPELINE_TABLES = tuple(f"{t}.{ext}" for t in ("results", "parties", "summary") for ext in ("parquet", "csv"))
+
+
+def pipeline_helpers():
+    import test_pipeline
+
+    return test_pipeline
+
+
+def batchrunner_tables(study: dict, out_dir: Path) -> dict[str, bytes]:
+    """What the pipeline's tables must hold, byte for byte: BatchRunner's exports."""
+    sweep = ParameterSweep(study["parameters"], fixed_params=study["fixed_params"])
+    runner = BatchRunner(ElectionModel, sweep, n_runs_per_config=study["n_runs_per_config"], seed=study["seed"],
+                         verbose=False)
+    runner.run()
+    out_dir.mkdir()
+    exports = {"results": runner.export_results, "parties": runner.export_parties, "summary": runner.export_summary}
+    for table in PIPELINE_TABLES:
+        exports[table.split(".")[0]](out_dir / table)
+    return {table: (out_dir / table).read_bytes() for table in PIPELINE_TABLES}
+
+
+def pipeline_tables(root: Path, study: dict) -> dict[str, bytes]:
+    return {table: (root / "results" / study["name"] / table).read_bytes() for table in PIPELINE_TABLES}
+
+
+def block_files(root: Path) -> list[Path]:
+    return sorted((root / "results/runs").rglob("*.parquet")) if (root / "results/runs").exists() else []
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has stopped; only its exit status is left
+
+
+def test_kill_9_of_snakemake_leaves_no_orphan_and_resumes(tmp_path):
+    """SIGKILL of Snakemake alone (not its process group): its script jobs end with it."""
+    tp = pipeline_helpers()
+    root = tp.make_copy(tmp_path / "repo")
+    name = tp.write_study(root, tp.TINY).name
+    proc = subprocess.Popen([tp.SNAKEMAKE, "--cores", "2", "--configfile", name], cwd=root, env=tp._env(root),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        scripts = []
+        while not scripts:
+            assert proc.poll() is None, "snakemake finished before a script job started"
+            assert time.monotonic() < deadline, "no script job after 300 s"
+            scripts = [p for p in _children(proc.pid) if b"plot.py" in Path(f"/proc/{p}/cmdline").read_bytes()]
+            time.sleep(0.05)
+        proc.kill()  # SIGKILL to Snakemake only
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while any(_running(p) for p in scripts):
+            assert time.monotonic() < deadline, f"script jobs {scripts} outlived Snakemake by 20 s"
+            time.sleep(0.05)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate(timeout=30)
+
+    resumed = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
+    if resumed.returncode != 0 and "LockException" in resumed.stdout:  # see test_pipeline's kill test
+        tp.check(tp.snakemake(root, "--unlock", "--configfile", name))
+        resumed = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
+    tp.check(resumed)
+    assert pipeline_tables(root, tp.TINY) == batchrunner_tables(tp.TINY, tmp_path / "reference")
+    assert hidden_temps(root / "results") == []
+
+
+def test_read_only_then_full_results_directory_then_recovery(tmp_path):
+    tp = pipeline_helpers()
+    root = tp.make_copy(tmp_path / "repo")
+    name = tp.write_study(root, tp.TINY).name
+    results = root / "results"
+    (results / ".gitkeep").unlink(missing_ok=True)
+    results.rmdir()
+    _mount_tmpfs(results, "1m")
+    try:
+        _remount(results, "ro")  # read-only: refused when the first job's directory is made
+        proc = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
+        assert proc.returncode != 0
+        assert "Read-only file system" in proc.stdout and "Traceback" not in proc.stdout, proc.stdout[-3000:]
+        assert block_files(root) == []
+
+        _remount(results, "rw")  # full: every block write fails, nothing half-written stays
+        filler = fill(results)
+        proc = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
+        assert proc.returncode != 0
+        assert "No space left on device" in proc.stdout, proc.stdout[-3000:]
+        assert "cannot write results/runs/" in proc.stdout, proc.stdout[-3000:]
+        assert block_files(root) == [] and hidden_temps(results) == []
+        assert not (results / tp.TINY["name"]).exists()
+
+        filler.unlink()  # space again: the same command finishes
+        tp.check(tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600))
+        assert pipeline_tables(root, tp.TINY) == batchrunner_tables(tp.TINY, tmp_path / "reference")
+        assert hidden_temps(results) == []
+    finally:
+        subprocess.run(["umount", "-l", str(results)], capture_output=True)
+
+
+def test_swapped_and_corrupt_block_files_are_named_and_recovered(tmp_path):
+    """The merge checks every block file; its message names the file and the way out, which works."""
+    import re
+
+    tp = pipeline_helpers()
+    root = tp.make_copy(tmp_path / "repo")
+    name = tp.write_study(root, tp.TINY).name
+    tp.check(tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600))
+    expected = batchrunner_tables(tp.TINY, tmp_path / "reference")
+    assert pipeline_tables(root, tp.TINY) == expected
+
+    a, b, c = block_files(root)[:3]
+    stamps = {p: p.stat().st_mtime_ns for p in (a, b, c)}
+    swap = a.with_name("swap")
+    a.rename(swap), b.rename(a), swap.rename(b)  # another configuration's runs under each name
+    c.write_bytes(c.read_bytes()[: c.stat().st_size // 2])  # truncated ...
+    for path, ns in stamps.items():
+        os.utime(path, ns=(ns, ns))  # ... with the old timestamps: Snakemake sees nothing new
+
+    named = []
+    for _ in range(4):
+        proc = tp.snakemake(root, "--cores", "2", "--configfile", name, "--forcerun", "merge", timeout=600)
+        if proc.returncode == 0:
+            break
+        match = re.search(r"(results/runs/\S+\.parquet): (.*?): delete it and run the pipeline again", proc.stdout)
+        assert match, proc.stdout[-3000:]
+        named.append(root / match.group(1))
+        (root / match.group(1)).unlink()  # the recovery the message gives
+    else:
+        pytest.fail("still failing after deleting every named file")
+    assert sorted(named) == sorted([a, b, c])
+    assert pipeline_tables(root, tp.TINY) == expected
