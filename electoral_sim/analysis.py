@@ -91,6 +91,8 @@ class BatchRunner:
         self.verbose = verbose
         # validate every configuration now, before any simulation
         self.configs = expand(parameter_sweep, self.seed, model_class)
+        n_tasks = len(self.configs) * n_runs_per_config
+        limits.check_sweep_memory(self.configs, min(self.n_jobs, n_tasks))  # the electorates must fit
         self.param_names = list(self.configs[0]["params"]) if self.configs else []
         self.results = None
         #: one row per (run, party): ids, ``party, votes, vote_share, seats, seat_share``

@@ -114,10 +114,14 @@ def check_memory(n_voters: int, n_workers: int = 1) -> None:
     if available is not None and need > available:
         workers = f" x {n_workers} workers" if n_workers > 1 else ""
         raise ValueError(
-            f"n_voters={n_voters:,}{workers} needs about {need / 2**30:.1f} GiB "
-            f"({BYTES_PER_VOTER} bytes per voter), but only {available / 2**30:.1f} GiB is available: "
+            f"n_voters={n_voters:,}{workers} needs about {_size(need)} "
+            f"({BYTES_PER_VOTER} bytes per voter), but only {_size(available)} is available: "
             "use fewer voters" + (" or fewer jobs" if n_workers > 1 else "")
         )
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 2**30:.1f} GiB" if n_bytes >= 2**30 else f"{n_bytes / 2**20:.1f} MiB"
 
 
 def check_sweep_memory(configs: list[dict], n_workers: int) -> None:

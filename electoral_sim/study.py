@@ -286,8 +286,6 @@ def run_study_file(
             seed=study.seed if seed is None else seed,
             verbose=verbose,
         )
-        n_tasks = len(runner.configs) * runner.n_runs_per_config
-        limits.check_sweep_memory(runner.configs, min(runner.n_jobs, n_tasks))  # before the first run
     except ValueError as exc:
         raise ValueError(f"{config}: {exc}") from None
     if study.seed is None and seed is None:

@@ -149,11 +149,17 @@ def test_api_rejects(case, no_simulation, deadline):
 def test_memory_estimate_refuses_what_does_not_fit(monkeypatch, no_simulation):
     """n_voters within the hard limit but beyond the memory available: refused before allocating."""
     monkeypatch.setattr(limits, "available_memory", lambda: 10 * 2**20)  # 10 MiB
-    with pytest.raises(ValueError, match=r"n_voters=1,000,000 needs about 0\.0 GiB .*24 bytes per voter.*fewer voters"):
+    with pytest.raises(ValueError, match=r"n_voters=1,000,000 needs about 22\.9 MiB \(24 bytes per voter\), "
+                                         r"but only 10\.0 MiB is available: use fewer voters$"):
         ElectionModel(n_voters=1_000_000)
     ElectionModel(n_voters=100_000)  # 2.4 MB fits
     with pytest.raises(ValueError, match="x 8 workers .* fewer jobs"):
         limits.check_memory(100_000, n_workers=8)
+    # a batch checks its largest electorate times its workers, before the first run
+    sweep = ParameterSweep({"n_voters": [1000, 300_000]})
+    with pytest.raises(ValueError, match=r"n_voters=300,000 x 2 workers needs about 13\.7 MiB"):
+        BatchRunner(ElectionModel, sweep, n_runs_per_config=2, n_jobs=2, verbose=False)
+    BatchRunner(ElectionModel, sweep, n_runs_per_config=2, n_jobs=1, verbose=False)  # 6.9 MiB fits
 
 
 # -- 2. the CLI ------------------------------------------------------------------------------
