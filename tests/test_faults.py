@@ -304,20 +304,21 @@ def test_read_only_then_full_results_directory_then_recovery(tmp_path):
     tp = pipeline_helpers()
     root = tp.make_copy(tmp_path / "repo")
     name = tp.write_study(root, tp.TINY).name
+    tables = [f"results/{tp.TINY['name']}/{t}" for t in PIPELINE_TABLES]  # no figures: faster
     results = root / "results"
     (results / ".gitkeep").unlink(missing_ok=True)
     results.rmdir()
     _mount_tmpfs(results, "1m")
     try:
         _remount(results, "ro")  # read-only: refused when the first job's directory is made
-        proc = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
+        proc = tp.snakemake(root, *tables, "--cores", "2", "--configfile", name, timeout=600)
         assert proc.returncode != 0
         assert "Read-only file system" in proc.stdout and "Traceback" not in proc.stdout, proc.stdout[-3000:]
         assert block_files(root) == []
 
         _remount(results, "rw")  # full: every block write fails, nothing half-written stays
         filler = fill(results)
-        proc = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
+        proc = tp.snakemake(root, *tables, "--cores", "2", "--configfile", name, timeout=600)
         assert proc.returncode != 0
         assert "No space left on device" in proc.stdout, proc.stdout[-3000:]
         assert "cannot write results/runs/" in proc.stdout, proc.stdout[-3000:]
@@ -325,7 +326,7 @@ def test_read_only_then_full_results_directory_then_recovery(tmp_path):
         assert not (results / tp.TINY["name"]).exists()
 
         filler.unlink()  # space again: the same command finishes
-        tp.check(tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600))
+        tp.check(tp.snakemake(root, *tables, "--cores", "2", "--configfile", name, timeout=600))
         assert pipeline_tables(root, tp.TINY) == batchrunner_tables(tp.TINY, tmp_path / "reference")
         assert hidden_temps(results) == []
     finally:
@@ -339,7 +340,8 @@ def test_swapped_and_corrupt_block_files_are_named_and_recovered(tmp_path):
     tp = pipeline_helpers()
     root = tp.make_copy(tmp_path / "repo")
     name = tp.write_study(root, tp.TINY).name
-    tp.check(tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600))
+    tables = [f"results/{tp.TINY['name']}/{t}" for t in PIPELINE_TABLES]  # no figures: faster
+    tp.check(tp.snakemake(root, *tables, "--cores", "2", "--configfile", name, timeout=600))
     expected = batchrunner_tables(tp.TINY, tmp_path / "reference")
     assert pipeline_tables(root, tp.TINY) == expected
 
@@ -353,7 +355,8 @@ def test_swapped_and_corrupt_block_files_are_named_and_recovered(tmp_path):
 
     named = []
     for _ in range(4):
-        proc = tp.snakemake(root, "--cores", "2", "--configfile", name, "--forcerun", "merge", timeout=600)
+        proc = tp.snakemake(root, *tables, "--cores", "2", "--configfile", name, "--forcerun", "merge",
+                            timeout=600)
         if proc.returncode == 0:
             break
         match = re.search(r"(results/runs/\S+\.parquet): (.*?): delete it and run the pipeline again", proc.stdout)
