@@ -143,12 +143,22 @@ _VALID = {
 _SWEPT = ("a list of values such as [0.3, 0.5], or a range such as {low: 0.1, high: 0.9, log: false} "
           "(ranges need a sampled sweep_type)")
 _SCALAR = "a string, number, boolean or null"
-_INTEGER_KEYS = ("n_samples", "n_runs_per_config", "n_jobs", "seed", "num_levels")
 
 
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _valid_from_schema(spec: dict) -> str | None:
+    """Words for a key without an entry in :data:`_VALID`, from its schema."""
+    if "enum" in spec:
+        return "one of " + ", ".join(map(str, spec["enum"]))
+    if spec.get("type") == "integer":
+        return f"an integer >= {spec['minimum']}" if "minimum" in spec else "an integer"
+    if spec.get("type") == "boolean":
+        return "true or false"
+    return None
 
 
 def _valid_for(path: list, schema: dict) -> str | None:
@@ -157,10 +167,7 @@ def _valid_for(path: list, schema: dict) -> str | None:
     if len(path) == 1:
         if top in _VALID:
             return _VALID[top]
-        spec = schema["properties"].get(top, {})
-        if "enum" in spec:
-            return "one of " + ", ".join(map(str, spec["enum"]))
-        return None
+        return _valid_from_schema(schema["properties"].get(top, {}))
     if top == "parameters" and len(path) == 2:
         return _SWEPT
     if top == "parameters" and len(path) == 3 and path[2] in ("low", "high"):
@@ -181,10 +188,10 @@ def schema_error(data: dict[str, Any]) -> str | None:
     schema = _schema()
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
     if error is None:
-        for key in _INTEGER_KEYS:  # JSON Schema counts 2.0 as an integer; Python code would not
-            if isinstance(data.get(key), float):
-                return (f"{key} must be {_VALID[key]} written without a decimal point or exponent, "
-                        f"got {data[key]!r}")
+        for key, value in data.items():  # JSON Schema counts 2.0 as an integer; Python code would not
+            if isinstance(value, float) and "integer" in str(schema["properties"].get(key, {}).get("type")):
+                return (f"{key} must be {_valid_for([key], schema)}, got {value!r}: "
+                        "write whole numbers without a decimal point or exponent")
         return None
     path = list(error.absolute_path)
     if not path:
