@@ -57,7 +57,7 @@ METRIC_LABELS: dict[str, tuple[str, tuple[float | None, float | None]]] = {
     "incumbent_vote_share": ("Incumbent vote share", (0.0, 1.0)),
     "incumbent_seat_share": ("Incumbent seat share", (0.0, 1.0)),
     "condorcet_efficiency": ("Condorcet efficiency (share of constituencies)", (0.0, 1.0)),
-    "n_seats": ("Seats", (0.0, None)),
+    "n_seats": ("Seats in the assembly", (0.0, None)),
 }
 #: model parameter -> axis label in words with units
 PARAMETER_LABELS: dict[str, str] = {
@@ -109,15 +109,18 @@ def figure_specs(study: dict[str, Any]) -> dict[str, dict[str, Any]]:
     specs: dict[str, dict[str, Any]] = {}
     for p in swept:
         log = isinstance(params[p], dict) and bool(params[p].get("log", False))
-        specs[p] = {"kind": "parameter", "param": p, "swept": swept, "sampled": sampled, "log": log}
+        specs[p] = {"kind": "parameter", "param": p, "swept": swept, "sampled": sampled, "log": log,
+                    "order": {name: v for name, v in params.items() if isinstance(v, list)}}
     if sampled:
         return specs
     numeric = [p for p in swept if p != SYSTEM and len(params[p]) > 1 and _is_numeric(params[p])]
     for a, b in itertools.combinations(numeric, 2):
-        specs[f"heatmap_{a}_{b}"] = {"kind": "heatmap", "params": [a, b], "swept": swept}
+        specs[f"heatmap_{a}_{b}"] = {"kind": "heatmap", "params": [a, b], "swept": swept,
+                                     "order": {SYSTEM: systems}}
     if len(systems) > 1:
         reference = next((s for s in REFERENCE_SYSTEMS if s in systems), systems[0])
-        specs[PAIRED_FIGURE] = {"kind": "paired", "reference": reference, "swept": swept}
+        specs[PAIRED_FIGURE] = {"kind": "paired", "reference": reference, "swept": swept,
+                                "order": {SYSTEM: systems}}
     return specs
 
 
@@ -219,9 +222,16 @@ def _panel_grid(plt, n: int, ncols: int = 3, width: float = 7.0, height: float =
     return fig, list(axes.flat[:n])
 
 
-def _series(results, by: str | None):
-    """The values of ``by`` (None: one unnamed series), in order of first appearance."""
-    return list(dict.fromkeys(results[by])) if by else [None]
+def _values(results, param: str, spec: dict[str, Any]) -> list:
+    """The values of ``param`` in the results, in the study's order (else first appearance)."""
+    present = list(dict.fromkeys(results[param]))
+    listed = spec.get("order", {}).get(param, [])
+    return [v for v in listed if v in present] + [v for v in present if v not in listed]
+
+
+def _series(results, by: str | None, spec: dict[str, Any]):
+    """The values of ``by`` (None: one unnamed series)."""
+    return _values(results, by, spec) if by else [None]
 
 
 def _styles(n: int):
@@ -237,9 +247,9 @@ def plot_parameter(results, summary, spec: dict[str, Any]):
     param, sampled = spec["param"], spec["sampled"]
     by = SYSTEM if param != SYSTEM and SYSTEM in spec["swept"] and results[SYSTEM].nunique() > 1 else None
     metrics = plotted_metrics(summary)
-    series = _series(results, by)
+    series = _series(results, by, spec)
     styles = _styles(len(series))
-    values = list(dict.fromkeys(results[param]))
+    values = _values(results, param, spec)
     numeric = _is_numeric(values)
     if not numeric:
         position = {v: i for i, v in enumerate(values)}
@@ -262,29 +272,52 @@ def plot_parameter(results, summary, spec: dict[str, Any]):
             label = str(name) if by else None
             if sampled:
                 points = summary if by is None else summary[summary[by] == name]
-                px = points[param].to_numpy(float) if numeric else points[param].map(position).to_numpy(float)
-                ax.scatter(px, points[f"{metric}_mean"], s=6, color=colour, alpha=0.35, linewidths=0,
-                           label=None, rasterized=False)
-                ax.plot(x, mean, color=colour, lw=1.5, label=label)
-                ax.fill_between(x, mean - err[0], mean + err[1], color=colour, alpha=0.2, linewidth=0)
+                if numeric:
+                    px = points[param].to_numpy(float)
+                else:  # spread each category's points over a strip (a fixed spread: same bytes each time)
+                    offset = np.random.default_rng(0).uniform(-0.12, 0.12, len(points))
+                    px = points[param].map(position).to_numpy(float) + offset
+                ax.scatter(px, points[f"{metric}_mean"], s=6, color=colour, alpha=0.35, linewidths=0)
+                if numeric:
+                    ax.plot(x, mean, color=colour, lw=1.5, marker=marker, ms=2.5, label=label)
+                    ax.fill_between(x, mean - err[0], mean + err[1], color=colour, alpha=0.2, linewidth=0)
+                else:
+                    ax.errorbar(x, mean, yerr=err, color=colour, marker=marker, ms=4, mec="black", mew=0.5,
+                                capsize=3, lw=1.2, linestyle="none", label=label, zorder=3)
             else:
                 ax.errorbar(x, mean, yerr=err, color=colour, marker=marker, ms=3.5, capsize=2.5, lw=1.2,
                             linestyle="-" if numeric else "none", label=label)
         ax.set_ylabel(_wrap(metric_label(metric)))
         if spec.get("log"):
-            ax.set_xscale("log")
+            _log_axis(ax)
         if not numeric:
-            ax.set_xticks(range(len(values)), [str(v) for v in values],
-                          rotation=45 if len(values) > 4 else 0, ha="right" if len(values) > 4 else "center")
+            _category_ticks(ax, range(len(values)), values)
             ax.set_xlim(-0.5, len(values) - 0.5)
         ax.grid(alpha=0.3, lw=0.5)
     fig.supxlabel(parameter_label(param), fontsize=8)
-    what = ("points: configurations (mean over runs); line and band: mean and 95 % CI of the runs per bin"
-            if sampled else "mean and 95 % CI over runs, pooled over the other parameters")
+    what = ("points: configurations, each the mean of its runs; trend: mean and 95 % CI of the runs per "
+            + ("bin" if numeric else "value") if sampled else "mean and 95 % CI over runs, pooled over the other parameters")
     fig.suptitle(f"Outcomes by {_short(parameter_label(param))}\n({what})")
     if by:
         _legend(fig, axes, parameter_label(by))
     return fig
+
+
+def _category_ticks(ax, positions, values) -> None:
+    """Category names under the x axis; upright when few, vertical when many."""
+    many = len(values) > 4
+    ax.set_xticks(list(positions), [str(v) for v in values], rotation=90 if many else 0,
+                  fontsize=6 if many else None)
+
+
+def _log_axis(ax) -> None:
+    """Log scale with plain tick labels at 1, 2 and 5 times powers of ten."""
+    from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def _legend(fig, axes, title: str) -> None:
@@ -297,7 +330,7 @@ def _legend(fig, axes, title: str) -> None:
         spare[0].legend(handles, labels, loc="center", title=title, frameon=False,
                         ncols=1 if len(labels) <= 8 else 2)
     else:
-        fig.legend(handles, labels, loc="outside right upper", title=title, frameon=False)
+        fig.legend(handles, labels, loc="outside right center", title=title, frameon=False)
 
 
 def plot_heatmap(results, summary, spec: dict[str, Any]):
@@ -306,7 +339,7 @@ def plot_heatmap(results, summary, spec: dict[str, Any]):
     a, b = spec["params"]
     by = SYSTEM if SYSTEM in spec["swept"] and results[SYSTEM].nunique() > 1 else None
     metrics = plotted_metrics(summary)
-    series = _series(results, by)
+    series = _series(results, by, spec)
     stats = marginal_summary(results, [by, a, b] if by else [a, b], summary_metrics(summary))
     ya, xb = sorted(results[a].unique()), sorted(results[b].unique())
     row_height = min(1.2, 8.2 / len(metrics))  # at most a page (9 in) tall
@@ -346,7 +379,7 @@ def plot_paired(results, summary, spec: dict[str, Any]):
     # metrics of the votes alone (turnout, ...) are the same under every system: no panel
     same = [m for m in plotted_metrics(summary) if (diffs[m].fillna(0) == 0).all()]
     metrics = [m for m in plotted_metrics(summary) if m not in same]
-    systems = [s for s in dict.fromkeys(results[SYSTEM]) if s != reference]
+    systems = [s for s in _values(results, SYSTEM, spec) if s != reference]
     stats = marginal_summary(diffs, [SYSTEM], metrics).set_index(SYSTEM).loc[systems]
     fig, axes = _panel_grid(plt, len(metrics), height=2.2)
     x = np.arange(len(systems))
@@ -357,13 +390,12 @@ def plot_paired(results, summary, spec: dict[str, Any]):
                    medianprops={"color": "C0"}, manage_ticks=False)
         mean = stats[f"{metric}_mean"].to_numpy(float)
         ci = np.nan_to_num(stats[f"{metric}_ci95"].to_numpy(float))
-        ax.errorbar(x + 0.33, mean, yerr=ci, fmt="D", color="black", ms=3, capsize=2.5, lw=1)
-        ax.set_xticks(x, systems, rotation=45 if len(systems) > 4 else 0,
-                      ha="right" if len(systems) > 4 else "center")
-        ax.set_xlim(-0.6, len(systems) - 0.3)
-        ax.set_ylabel(_wrap(f"{metric_label(metric)}: difference to {reference}", 30))
+        ax.errorbar(x, mean, yerr=ci, fmt="D", color="black", ms=3, capsize=2.5, lw=1, zorder=3)
+        _category_ticks(ax, x, systems)
+        ax.set_xlim(-0.6, len(systems) - 0.4)
+        ax.set_ylabel(_wrap(f"\u0394 {metric_label(metric)}"))
         ax.grid(axis="y", alpha=0.3, lw=0.5)
-    fig.suptitle(f"Paired differences to {reference}: each system minus {reference} on the same electorate\n"
+    fig.suptitle(f"Paired differences to {reference}: \u0394 = system minus {reference} on the same electorate\n"
                  "(box: runs; diamond: mean difference and paired 95 % CI)")
     if same:
         fig.text(0.5, 0, _wrap("The same under every system (no panel): "

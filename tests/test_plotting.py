@@ -240,9 +240,10 @@ def test_paired_figure_shows_mean_differences_and_leaves_out_vote_only_metrics(g
     results, summary = grid
     fig = plotting.plot_paired(results, summary, figure_specs(GRID)["system_differences"])
     labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes if ax.get_ylabel()]
-    assert not any(lbl.startswith("Turnout") for lbl in labels)
-    assert any(lbl.startswith("Gallagher index (0-100): difference to FPTP") for lbl in labels)
-    ax = next(ax for ax in fig.axes if ax.get_ylabel().startswith("Gallagher"))
+    assert not any("Turnout" in lbl for lbl in labels)
+    assert "\u0394 Gallagher index (0-100)" in labels
+    assert "\u0394 = system minus FPTP" in fig.get_suptitle()
+    ax = next(ax for ax in fig.axes if ax.get_ylabel().startswith("\u0394 Gallagher"))
     key = ["temperature", "anti_incumbency", "run_idx"]
     d = (results[results.electoral_system == "PR"].set_index(key)["gallagher"]
          - results[results.electoral_system == "FPTP"].set_index(key)["gallagher"])
