@@ -11,7 +11,9 @@ FIGURES = figure_specs(config)
 FIGURE_FILES = [f"{STUDY_DIR}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")]
 
 
+# seconds of work each: on a cluster they run on the submit host, not as cluster jobs
 localrules:
+    plot,
     provenance,
 
 
