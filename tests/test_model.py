@@ -17,7 +17,7 @@ SEEDS = range(5)  # seeds for statistical comparisons
 RESULT_KEYS = {
     "turnout", "gallagher", "loosemore_hanby", "enp_votes", "enp_seats", "vse",
     "incumbent_vote_share", "incumbent_seat_share", "party_names", "vote_counts",
-    "seats", "vote_shares", "seat_shares", "winner", "n_seats",
+    "seats", "vote_shares", "seat_shares", "winner", "n_seats", "condorcet_efficiency", "threshold_waived",
 }
 
 
@@ -462,7 +462,7 @@ def test_with_temperature_changes_outcome():
 
 @pytest.mark.parametrize(
     "setter, bad, name",
-    [("with_system", "STV", "electoral_system"), ("with_allocation", "borda", "allocation_method"),
+    [("with_system", "FTPP", "electoral_system"), ("with_allocation", "borda", "allocation_method"),
      ("with_threshold", 1.0, "threshold"), ("with_temperature", 0, "temperature"),
      ("with_temperature", "0.5", "temperature")],
 )
@@ -510,7 +510,7 @@ def test_bad_temperature(value):
     assert "> 0" in msg or "positive" in msg
 
 
-@pytest.mark.parametrize("value", ["STV", "", "first past the post", 1, None])
+@pytest.mark.parametrize("value", ["FTPP", "", "first past the post", 1, None])
 def test_unknown_system(value):
     msg = bad(electoral_system=value)
     assert "electoral_system" in msg and "FPTP" in msg and "PR" in msg and repr(value) in msg
@@ -566,7 +566,7 @@ A = {"name": "A", "position": [0.0, 0.0]}
 @pytest.mark.parametrize(
     "parties, needles",
     [
-        ("A,B", ["parties", "'A,B'"]),
+        ("A,B", ["party system", "'A,B'", "uk_2019"]),  # a string names a built-in party system
         ({"name": "A", "position": [0, 0]}, ["parties"]),
         ([A], ["parties", "at least 2"]),
         ([], ["parties", "at least 2"]),
