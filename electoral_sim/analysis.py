@@ -25,6 +25,12 @@ def _run_chunk(model_class: type, election_kwargs: dict | None, tasks: list[tupl
     return [simulate(params, seed, model_class, election_kwargs) for params, seed in tasks]
 
 
+def _init_worker() -> None:
+    from electoral_sim.pipeline import exit_with_parent
+
+    exit_with_parent()  # a worker must not outlive a batch killed with SIGKILL
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     """Fork on Linux (no ``__main__`` guard needed, no re-import per task), else spawn."""
     use_fork = sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
@@ -134,7 +140,7 @@ class BatchRunner:
         chunks = [tasks[a:b] for a, b in zip(bounds, bounds[1:])]
         results: list[list[dict] | None] = [None] * len(chunks)
         try:
-            with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+            with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker) as pool:
                 futures = {pool.submit(_run_chunk, self.model_class, self.election_kwargs, c): k
                            for k, c in enumerate(chunks)}
                 for future in as_completed(futures):

@@ -233,9 +233,9 @@ def merge_blocks(layout: dict[str, Any]):
 def exit_with_parent() -> None:
     """End this process when the process that started it ends (Linux; elsewhere a no-op).
 
-    For ``script:`` jobs, which Snakemake starts as child processes: ``kill -9``
-    of Snakemake does not reach them, so without this they run on as orphans
-    and keep writing. The kernel sends SIGTERM on the parent's exit
+    For ``script:`` jobs, which Snakemake starts as child processes, and
+    BatchRunner's workers: ``kill -9`` of the parent does not reach them, so
+    without this they run on as orphans (and jobs keep writing). The kernel sends SIGTERM on the parent's exit
     (``prctl(PR_SET_PDEATHSIG)``). A job started through a shell (``--use-conda``)
     has the shell as its parent, which outlives Snakemake: there, stop the
     whole process group (README, "When things go wrong").

@@ -106,15 +106,29 @@ def hidden_temps(root: Path) -> list[Path]:
 # -- SIGKILL ---------------------------------------------------------------------------
 def test_sigkill_during_batch_then_rerun_gives_identical_tables(tmp_path):
     config = tmp_path / "study.yaml"
-    config.write_text(STUDY_YAML.replace("n_voters: 2000", "n_voters: 400000"))
+    config.write_text(STUDY_YAML.replace("n_voters: 2000", "n_voters: 400000") + "n_jobs: 2\n")
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "electoral_sim.cli", *batch_argv(config, out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)  # imports done, simulating (the batch takes several seconds)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed: make it bigger"
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := _children(proc.pid)) < 2:  # simulating in two worker processes
+            assert proc.poll() is None and time.monotonic() < deadline, "no workers started"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGKILL)  # the batch only, not its process group
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed: make it bigger"
+        deadline = time.monotonic() + 20
+        while any(_running(p) for p in workers):
+            assert time.monotonic() < deadline, f"workers {workers} outlived the killed batch by 20 s"
+            time.sleep(0.05)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     assert os.listdir(out) == []  # nothing half-written
 
     config.write_text(STUDY_YAML)  # the same command, on a smaller study for speed
