@@ -46,13 +46,16 @@ MAX_RUNS_PER_TARGET = 100_000
 _META_KEY = b"electoral_sim"
 
 
-def estimated_seconds_per_run(canonical: dict[str, Any]) -> float:
+def estimated_seconds_per_run(canonical: dict[str, Any], model: str | None = None) -> float:
     """A deterministic estimate of one run's time on one core, from its parameters.
 
     Calibrated on ``bench/bench_model.py`` (about 0.7 ms at 10k voters and
     45 ms at 1M voters with five parties); ranked and mixed systems cost more.
     It only sets block sizes, so it must depend on the parameters alone.
+    Another model class is assumed to take a millisecond per run.
     """
+    if model is not None:
+        return 1e-3
     voters = canonical.get("n_voters", 100_000)
     parties = len(canonical.get("parties") or ()) or 5
     system = str(canonical.get("electoral_system", "FPTP")).upper()
@@ -60,12 +63,13 @@ def estimated_seconds_per_run(canonical: dict[str, Any]) -> float:
     return factor * (2e-4 + 4.5e-8 * voters * max(parties, 2) / 5)
 
 
-def runs_per_target(canonical: dict[str, Any], target_seconds: float = TARGET_SECONDS) -> int:
+def runs_per_target(canonical: dict[str, Any], target_seconds: float = TARGET_SECONDS,
+                    model: str | None = None) -> int:
     """Default block size: about ``target_seconds`` of simulation, on a 1-2-5 scale.
 
     Depends on the configuration alone, so block names stay stable as a study grows.
     """
-    want = target_seconds / estimated_seconds_per_run(canonical)
+    want = target_seconds / estimated_seconds_per_run(canonical, model)
     if want <= 1:
         return 1
     scale = 10 ** math.floor(math.log10(want))
@@ -94,9 +98,10 @@ class Plan:
     param_names: list[str]
     runs_per_target: int | None = None
     target_seconds: float = TARGET_SECONDS
+    model: str | None = None  #: the study's model class ('module:Class'); None for ElectionModel
 
     def block_size(self, config: dict[str, Any]) -> int:
-        return self.runs_per_target or runs_per_target(config["canonical"], self.target_seconds)
+        return self.runs_per_target or runs_per_target(config["canonical"], self.target_seconds, self.model)
 
     def blocks(self, config: dict[str, Any]) -> list[str]:
         """The block files of one configuration, in run order."""
@@ -113,6 +118,7 @@ class Plan:
     def layout(self) -> dict[str, Any]:
         """What the merge needs: the rows to expect and where they are."""
         return {"base_seed": self.base_seed, "n_runs": self.n_runs, "param_names": self.param_names,
+                "model": self.model,
                 "configs": [{"config_idx": c["config_idx"], "config_id": c["config_id"], "params": c["params"],
                              "blocks": self.blocks(c)} for c in self.configs]}
 
@@ -133,29 +139,49 @@ def plan_study(data: dict[str, Any], source: str = "config", target_seconds: flo
     if not study.name:
         raise ValueError(f"{source}: the pipeline needs a 'name' (results go to results/<name>/)")
     try:
-        configs = expand(study.sweep, study.seed)
+        configs = expand(study.sweep, study.seed, study.model_class)
     except ValueError as exc:
         raise ValueError(f"{source}: {exc}") from None
     return Plan(study.name, study.seed, study.n_runs_per_config, configs, list(configs[0]["params"]),
-                data.get("runs_per_target"), float(target_seconds))
+                data.get("runs_per_target"), float(target_seconds), data.get("model"))
 
 
-def _identity(config_id: str, canonical: dict[str, Any], base_seed: int, first: int, last: int) -> dict:
+def simulation_code(model: str | None = None) -> str:
+    """Fingerprint of the code a block depends on: this package's simulation modules, and
+    the source file of the study's own model class when it has one."""
+    if model is None:
+        return code_fingerprint()
+    import inspect
+
+    from electoral_sim.study import resolve_model
+
+    source = Path(inspect.getsourcefile(resolve_model(model))).read_bytes()
+    return hashlib.sha256(code_fingerprint().encode() + model.encode() + source).hexdigest()[:16]
+
+
+def _identity(config_id: str, canonical: dict[str, Any], base_seed: int, first: int, last: int,
+              model: str | None) -> dict:
     return {"config_id": config_id, "params": canonical, "base_seed": base_seed, "first": first,
-            "last": last, "version": __version__, "code": code_fingerprint()}
+            "last": last, "version": __version__, "code": simulation_code(model)}
 
 
 def write_block(path: str | Path, canonical: dict[str, Any], base_seed: int, first: int, last: int,
-                log: str | Path | None = None) -> None:
-    """Simulate runs ``first..last`` of one configuration and write them atomically as Parquet."""
+                log: str | Path | None = None, model: str | None = None) -> None:
+    """Simulate runs ``first..last`` of one configuration and write them atomically as Parquet.
+
+    ``model`` names the model class (``'module:Class'``; None: ElectionModel).
+    """
     import pyarrow.parquet as pq
 
+    from electoral_sim.model import ElectionModel
     from electoral_sim.runs import block_table, simulate
+    from electoral_sim.study import resolve_model
     from electoral_sim.sweep import config_id
 
+    model_class = ElectionModel if model is None else resolve_model(model)
     seeds = run_seeds(base_seed, last + 1, first)
-    table = block_table([simulate(canonical, s) for s in seeds], range(first, last + 1), seeds)
-    meta = _identity(config_id(canonical), canonical, base_seed, first, last)
+    table = block_table([simulate(canonical, s, model_class) for s in seeds], range(first, last + 1), seeds)
+    meta = _identity(config_id(canonical, model_class), canonical, base_seed, first, last, model)
     table = table.replace_schema_metadata({_META_KEY: json.dumps(meta, sort_keys=True)})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, write_page_checksum=True)
@@ -167,7 +193,8 @@ class RunFileError(ValueError):
     """A block file that is missing, unreadable or not what its target should hold."""
 
 
-def read_block(path: str | Path, config_id: str, base_seed: int, first: int, last: int):
+def read_block(path: str | Path, config_id: str, base_seed: int, first: int, last: int,
+               model: str | None = None):
     """Read one block file and check it holds exactly the runs its name promises.
 
     Raises :class:`RunFileError` naming the file and how to recover.
@@ -186,7 +213,7 @@ def read_block(path: str | Path, config_id: str, base_seed: int, first: int, las
     except (TypeError, ValueError):
         raise RunFileError(f"{path}: not an electoral-sim block file (no metadata): {recover}") from None
     expected = {"config_id": config_id, "base_seed": base_seed, "first": first, "last": last,
-                "version": __version__, "code": code_fingerprint()}
+                "version": __version__, "code": simulation_code(model)}
     for key, want in expected.items():
         if meta.get(key) != want:
             raise RunFileError(f"{path}: holds {key} {meta.get(key)!r}, expected {want!r}: {recover}")
@@ -212,7 +239,7 @@ def iter_config_tables(layout: dict[str, Any]) -> Iterator:
     import pyarrow as pa
 
     for config in layout["configs"]:
-        tables = [read_block(p, config["config_id"], layout["base_seed"], *_parse_range(p))
+        tables = [read_block(p, config["config_id"], layout["base_seed"], *_parse_range(p), layout.get("model"))
                   for p in config["blocks"]]
         yield pa.concat_tables([t.replace_schema_metadata(None) for t in tables])
 
@@ -275,3 +302,30 @@ def _fingerprint(modules: tuple[str, ...]) -> str:
                 digest.update(f.read_bytes())
         _FINGERPRINTS[modules] = digest.hexdigest()[:16]
     return _FINGERPRINTS[modules]
+
+
+def merge_study(layout: dict[str, Any], results: Sequence[str], parties: Sequence[str], log: str | Path) -> None:
+    """The merge rule: write the results and per-party tables (one path per format) and a log line."""
+    from electoral_sim.io import write_table
+
+    frame, party_frame = merge_blocks(layout)
+    for path in results:
+        write_table(frame, path)
+    for path in parties:
+        write_table(party_frame, path)
+    n_blocks = sum(len(c["blocks"]) for c in layout["configs"])
+    Path(log).write_text(f"merged {n_blocks} blocks: {len(frame)} runs, {len(party_frame)} party rows\n")
+
+
+def summarize_study(results: str | Path, param_names: Sequence[str], outputs: Sequence[str],
+                    log: str | Path) -> None:
+    """The summarize rule: write the per-config summary (one path per format) and a log line."""
+    import pandas as pd
+
+    from electoral_sim.io import write_table
+    from electoral_sim.runs import summarize
+
+    summary = summarize(pd.read_parquet(results), param_names)
+    for path in outputs:
+        write_table(summary, path)
+    Path(log).write_text(f"summarised {len(summary)} configs\n")

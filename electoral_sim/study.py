@@ -32,6 +32,30 @@ class Study:
     n_runs_per_config: int
     n_jobs: int
     seed: int | None
+    model_class: type = ElectionModel
+
+
+def resolve_model(spec: str) -> type:
+    """The model class named ``"package.module:ClassName"`` (the study key ``model``).
+
+    The module is imported from the Python path or the working directory.
+    """
+    import importlib
+    import os
+
+    module_name, _, class_name = str(spec).partition(":")
+    if not module_name or not class_name:
+        raise ValueError(f"model must be 'package.module:ClassName', got {spec!r}")
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"model {spec!r}: cannot import module {module_name!r} ({exc})") from None
+    model = getattr(module, class_name, None)
+    if not isinstance(model, type) or not callable(getattr(model, "run_election", None)):
+        raise ValueError(f"model {spec!r}: {module_name} has no class {class_name!r} with a run_election() method")
+    return model
 
 
 def _schema() -> dict:
@@ -222,6 +246,8 @@ def study_from_dict(data: dict[str, Any], source: str = "study", model_class: ty
     if problem:
         raise ValueError(f"{source}: {problem}")
     try:
+        if data.get("model") is not None:
+            model_class = resolve_model(data["model"])
         sweep = ParameterSweep(
             data["parameters"],
             fixed_params=data.get("fixed_params"),
@@ -240,6 +266,7 @@ def study_from_dict(data: dict[str, Any], source: str = "study", model_class: ty
         n_runs_per_config=data.get("n_runs_per_config", 1),
         n_jobs=data.get("n_jobs", 1),
         seed=data.get("seed"),
+        model_class=model_class,
     )
 
 
@@ -286,7 +313,7 @@ def run_study_file(
             check_outputs(config, {**outputs, "--sensitivity (second order)": second_order})
     try:
         runner = BatchRunner(
-            ElectionModel,
+            study.model_class,
             study.sweep,
             n_runs_per_config=study.n_runs_per_config,
             n_jobs=study.n_jobs if n_jobs is None else n_jobs,

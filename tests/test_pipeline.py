@@ -455,3 +455,42 @@ def test_report_bundles_every_figure(template, tmp_path):
     for png in pngs:
         assert base64.b64encode(png.read_bytes()).decode() in html, png.name
     assert "Figures" in html  # the report category of the plot rule
+
+
+# -- 10. any model class ----------------------------------------------------------------------
+TOY_MODEL = '''
+import numpy as np
+
+
+class Toy:
+    """A model with ElectionModel's interface: two parameters, one random draw per run."""
+
+    def __init__(self, a=1.0, b=0.0, seed=None):
+        self.a, self.b, self.rng = a, b, np.random.default_rng(seed)
+
+    def run_election(self):
+        x = self.rng.random()
+        return {"y": self.a * x + self.b, "x": x, "label": "not a metric", "flag": True}
+'''
+
+
+def test_pipeline_runs_any_model_class_like_batchrunner(tmp_path, monkeypatch):
+    root = make_copy(tmp_path / "repo")
+    (root / "toymodel.py").write_text(TOY_MODEL)
+    study = {"name": "toy", "model": "toymodel:Toy", "parameters": {"a": [1.0, 2.0], "b": [0.0, 0.5]},
+             "n_runs_per_config": 3, "seed": 5}
+    out = check(snakemake(root, f"results/toy/results.parquet", "results/toy/summary.parquet",
+                          "--cores", "2", "--configfile", write_study(root, study).name))
+    assert job_stats(out)["simulate"] == 4
+    monkeypatch.syspath_prepend(str(root))
+    from toymodel import Toy
+
+    runner = BatchRunner(Toy, ParameterSweep(study["parameters"]), n_runs_per_config=3, seed=5, verbose=False)
+    expected = runner.run()
+    assert list(expected.columns) == [*ID_COLUMNS, "a", "b", "y", "x"]  # numeric scalars only
+    got = pd.read_parquet(root / "results/toy/results.parquet")
+    assert_frame_equal(got, expected, check_exact=True)
+    assert_frame_equal(pd.read_parquet(root / "results/toy/summary.parquet"), runner.get_summary_stats(),
+                       check_exact=True)
+    # the metric is the model's own function of its parameters
+    assert np.allclose(got["y"], got["a"] * got["x"] + got["b"])

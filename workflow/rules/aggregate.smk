@@ -1,8 +1,6 @@
 # Merge the study's blocks into its tables. Seconds of work even for 10^6 runs:
 # run in Snakemake's own process (and on the submit host on a cluster).
-from electoral_sim.io import write_table
-from electoral_sim.pipeline import merge_blocks
-from electoral_sim.runs import summarize
+from electoral_sim.pipeline import merge_study, summarize_study
 
 
 localrules:
@@ -25,13 +23,7 @@ rule merge:
         layout=PLAN.layout(),
         code=SIMULATION_CODE,
     run:
-        results, parties = merge_blocks(params.layout)
-        write_table(results, output.results_parquet)
-        write_table(results, output.results_csv)
-        write_table(parties, output.parties_parquet)
-        write_table(parties, output.parties_csv)
-        with open(log[0], "w") as fh:
-            print(f"merged {len(input)} blocks: {len(results)} runs", file=fh)
+        merge_study(params.layout, output[:2], output[2:], log[0])
 
 
 rule summarize:
@@ -45,10 +37,4 @@ rule summarize:
     params:
         param_names=PLAN.param_names,
     run:
-        import pandas as pd
-
-        summary = summarize(pd.read_parquet(input[0]), params.param_names)
-        write_table(summary, output.parquet)
-        write_table(summary, output.csv)
-        with open(log[0], "w") as fh:
-            print(f"summarised {len(summary)} configs", file=fh)
+        summarize_study(input[0], params.param_names, output, log[0])

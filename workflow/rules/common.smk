@@ -7,9 +7,9 @@ from snakemake.utils import validate
 
 from electoral_sim.pipeline import (
     PLOTTING_MODULES,
-    SIMULATION_MODULES,
     code_fingerprint,
     plan_study,
+    simulation_code,
 )
 from electoral_sim.study import read_study_file
 
@@ -41,7 +41,7 @@ except ValueError as error:
     raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml", set_default=False)
 CANONICAL = PLAN.canonical_by_id()
-SIMULATION_CODE = code_fingerprint(SIMULATION_MODULES)
+SIMULATION_CODE = simulation_code(PLAN.model)
 PLOTTING_CODE = code_fingerprint(PLOTTING_MODULES)
 STUDY_DIR = f"results/{PLAN.name}"
 TABLES = ("results", "parties", "summary")

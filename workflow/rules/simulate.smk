@@ -14,6 +14,7 @@ rule simulate:
     params:
         model_params=lambda wildcards: CANONICAL[wildcards.config_id],
         code=SIMULATION_CODE,
+        model=PLAN.model,
     threads: 1
     run:
         write_block(
@@ -23,4 +24,5 @@ rule simulate:
             int(wildcards.first),
             int(wildcards.last),
             log[0],
+            params.model,
         )
