@@ -81,7 +81,8 @@ MUTATIONS = (
                                           "mean_utility = -(2.0 * pos @ self._mean_position + const)")),
     Mutation("alienation_weight_zero", in_model("ALIENATION_WEIGHT = 0.3", "ALIENATION_WEIGHT = 0.0")),
     Mutation("summary_mean_without_skipna",
-             tuple((path, "groups[m].mean()", "groups[m].mean(skipna=False)") for path in SUMMARY_FILES)),
+             tuple((path, "groups[m].mean()", "groups[m].mean(skipna=False)") for path in SUMMARY_FILES),
+             (*FAST, "tests/test_plotting.py")),
     Mutation("hare_droop_float_remainders",
              (("electoral_sim/systems/proportional.py", "remainder = [x % den for x in numer]",
                "remainder = [(float(v) / (float(total) / n_seats) if method == 'hare' else float(x) / float(den)) % 1.0"
@@ -106,6 +107,9 @@ MUTATIONS = (
              tuple((path, "groups[m].std(ddof=1)", "groups[m].std(ddof=0)") for path in SUMMARY_FILES)),
     Mutation("ci95_counts_nan_runs",
              tuple((path, "ci95_half_width(std, valid)", "ci95_half_width(std, n)") for path in SUMMARY_FILES)),
+    Mutation("paired_difference_sign_flipped",
+             (("electoral_sim/plotting.py", 'pairs[m] = pairs[m] - pairs[f"{m}__ref"]',
+               'pairs[m] = pairs[f"{m}__ref"] - pairs[m]'),), ("tests/test_plotting.py",)),
     Mutation("fingerprint_skips_last_module",
              (("electoral_sim/pipeline.py", "for name in modules:", "for name in modules[:-1]:"),), RUN_RECORDS),
 )

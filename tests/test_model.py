@@ -9,7 +9,7 @@ import pytest
 from electoral_sim import ElectionModel
 from electoral_sim import metrics
 from electoral_sim.model import DEFAULT_PARTIES
-from electoral_sim.systems import ALLOCATION_METHODS, allocate_seats
+from electoral_sim.systems import ALLOCATION_METHODS
 
 N = 5_000  # voters for quick single runs
 SEEDS = range(5)  # seeds for statistical comparisons
@@ -28,6 +28,48 @@ def run(**kw):
 
 def mean_of(key, n_voters=20_000, **kw):
     return float(np.mean([run(n_voters=n_voters, seed=s, **kw)[key] for s in SEEDS]))
+
+
+def reference_seats(votes, n_seats, method, threshold=0.0):
+    """Seats by the textbook procedures, seat by seat in exact fractions (a second implementation).
+
+    D'Hondt / Sainte-Lague: each seat goes to the largest v / d(k), d(k) = k + 1 resp. 2k + 1
+    for a party holding k seats. Hare / Droop: floor(v / q) seats, then one each to the largest
+    remainders v / q - floor(v / q), with q = V / S resp. floor(V / (S + 1)) + 1. Parties below
+    ``threshold`` of the votes take no part (none is waived here). Ties: more votes, then listed order.
+    """
+    from fractions import Fraction
+
+    total = sum(votes)
+    eligible = [v if Fraction(v, total) >= Fraction(threshold).limit_denominator(10**6) else 0 for v in votes]
+    order = lambda key: sorted(range(len(votes)), key=lambda i: (-key(i), -votes[i], i))
+    seats = [0] * len(votes)
+    if method in ("dhondt", "sainte_lague"):
+        for _ in range(n_seats):
+            d = (lambda k: k + 1) if method == "dhondt" else (lambda k: 2 * k + 1)
+            seats[order(lambda i: Fraction(eligible[i], d(seats[i])))[0]] += 1
+        return seats
+    valid = sum(eligible)
+    q = Fraction(valid, n_seats) if method == "hare" else Fraction(valid // (n_seats + 1) + 1)
+    seats = [int(Fraction(v) // q) for v in eligible]
+    for i in order(lambda i: Fraction(eligible[i]) / q - seats[i])[: n_seats - sum(seats)]:
+        seats[i] += 1
+    return seats
+
+
+def test_reference_seats_worked_by_hand():
+    # votes 100k, 80k, 30k, 20k for 8 seats, worked by hand:
+    # D'Hondt quotients 100 80 50 40 33.3 30 26.7 25 (thousands) -> A 4, B 3, C 1, D 0;
+    # Sainte-Lague (1, 3, 5) 100 80 33.3 30 26.7 20 20 16 -> A 3, B 3, C 1, D 1;
+    # Hare quota 28,750: 3.478 2.783 1.043 0.696 -> 3 2 1 0 whole, remainders .783 (B), .696 (D)
+    votes = [100_000, 80_000, 30_000, 20_000]
+    assert reference_seats(votes, 8, "dhondt") == [4, 3, 1, 0]
+    assert reference_seats(votes, 8, "sainte_lague") == [3, 3, 1, 1]
+    assert reference_seats(votes, 8, "hare") == [3, 3, 1, 1]
+    # Droop quota floor(230,000 / 9) + 1 = 25,556: 3.913 3.130 1.174 0.783 -> 3 3 1 0, remainder .913 (A)
+    assert reference_seats(votes, 8, "droop") == [4, 3, 1, 0]
+    # a 10 % threshold removes D (8.7 %): Sainte-Lague 100 80 33.3 30 26.7 20 16 14.3 -> A 4, B 3, C 1
+    assert reference_seats(votes, 8, "sainte_lague", 0.1) == [4, 3, 1, 0]
 
 
 THREE = [
@@ -127,7 +169,7 @@ def test_result_invariants(system, method, n_constituencies):
         assert len(r["constituency_winners"]) == n_constituencies
         assert [r["constituency_winners"].count(name) for name in r["party_names"]] == r["seats"]
     else:
-        assert r["seats"] == allocate_seats(r["vote_counts"], n_constituencies, method).tolist()
+        assert r["seats"] == reference_seats(r["vote_counts"], n_constituencies, method)
 
 
 def test_uneven_constituency_sizes():
@@ -443,7 +485,7 @@ def test_with_allocation_and_threshold_change_seats(method):
     r = m.with_allocation(method).with_threshold(0.2).run_election()
     assert r == ElectionModel(n_voters=N, n_constituencies=20, seed=6, electoral_system="PR",
                               allocation_method=method, threshold=0.2).run_election()
-    assert r["seats"] == allocate_seats(r["vote_counts"], 20, method, 0.2).tolist()
+    assert r["seats"] == reference_seats(r["vote_counts"], 20, method, 0.2)
     shares = np.array(r["vote_shares"])
     assert shares.max() >= 0.2  # the threshold bites: someone is above it...
     assert (shares < 0.2).any()  # ...and someone below
