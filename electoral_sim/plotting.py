@@ -290,6 +290,12 @@ def plot_parameter(results, summary, spec: dict[str, Any]):
         ax.set_ylabel(_wrap(metric_label(metric)))
         if spec.get("log"):
             _log_axis(ax)
+        elif numeric:  # 100,000 rather than 1e5 with an offset
+            from matplotlib.ticker import StrMethodFormatter
+
+            ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,g}"))
+            if not sampled and len(values) <= 6:  # ticks at the grid's values
+                ax.set_xticks(sorted(values))
         if not numeric:
             _category_ticks(ax, range(len(values)), values)
             ax.set_xlim(-0.5, len(values) - 0.5)
@@ -316,7 +322,7 @@ def _log_axis(ax) -> None:
 
     ax.set_xscale("log")
     ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
@@ -356,8 +362,8 @@ def plot_heatmap(results, summary, spec: dict[str, Any]):
             ax = axes[r, c]
             image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis",
                               vmin=vmin, vmax=vmax)
-            ax.set_xticks(range(len(xb)), [f"{v:g}" for v in xb])
-            ax.set_yticks(range(len(ya)), [f"{v:g}" for v in ya])
+            ax.set_xticks(range(len(xb)), [f"{v:,g}" for v in xb])
+            ax.set_yticks(range(len(ya)), [f"{v:,g}" for v in ya])
             if r == 0 and by:
                 ax.set_title(str(name))
             if grid.isna().all(axis=None):
