@@ -84,6 +84,6 @@ def party_system(name: str) -> list[dict[str, Any]]:
     """The parties of a named system (a fresh list of dicts), or ``ValueError`` naming the valid names."""
     key = name.strip().lower() if isinstance(name, str) else name
     if key not in PARTY_SYSTEMS:
-        raise ValueError(f"unknown party system {name!r}: use one of {', '.join(PARTY_SYSTEMS)} "
+        raise ValueError(f"parties: unknown party system {name!r}: use one of {', '.join(PARTY_SYSTEMS)} "
                          "or a list of party dicts")
     return [{**p, "position": list(p["position"])} for p in PARTY_SYSTEMS[key]]

@@ -32,11 +32,23 @@ def _version(distribution: str) -> str | None:
         return None
 
 
+def table_provenance(model_class: type, sweep, n_runs_per_config: int, base_seed: int) -> dict[str, Any]:
+    """What a result table's Parquet metadata records: :func:`provenance` of the run as
+    plain data (model class, sweep definition, runs, base seed) without platform and date,
+    so that every front door writes the same bytes on every day."""
+    study = {"model": f"{model_class.__module__}:{model_class.__qualname__}", **sweep.definition(),
+             "n_runs_per_config": n_runs_per_config, "seed": base_seed}
+    record = provenance(study, base_seed)
+    del record["platform"], record["created"]
+    return record
+
+
 def provenance(study: dict[str, Any], base_seed: int | None) -> dict[str, Any]:
     """The provenance record of a study run with ``base_seed``.
 
     Keys: ``package``, ``version``, ``code_fingerprint`` (of the simulation
-    code, :func:`electoral_sim.pipeline.code_fingerprint`), ``study`` (as run),
+    code, with the study's own ``model`` class if it names one:
+    :func:`electoral_sim.pipeline.simulation_code`), ``study`` (as run),
     ``study_sha256``, ``base_seed``, ``python``, ``versions`` (of
     :data:`LIBRARIES`), ``platform`` and ``created`` (UTC, ISO 8601).
 
@@ -47,12 +59,12 @@ def provenance(study: dict[str, Any], base_seed: int | None) -> dict[str, Any]:
     (42, 64)
     """
     from electoral_sim import __version__
-    from electoral_sim.pipeline import code_fingerprint
+    from electoral_sim.pipeline import simulation_code
 
     return {
         "package": "electoral-sim",
         "version": __version__,
-        "code_fingerprint": code_fingerprint(),
+        "code_fingerprint": simulation_code(study.get("model")),
         "study": study,
         "study_sha256": study_sha256(study),
         "base_seed": base_seed,
@@ -61,3 +73,14 @@ def provenance(study: dict[str, Any], base_seed: int | None) -> dict[str, Any]:
         "platform": platform.platform(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def write_provenance(path, study: dict[str, Any], base_seed: int | None, log=None) -> None:
+    """Write :func:`provenance` as JSON to ``path``, atomically, and a line to ``log`` (the pipeline's rule)."""
+    from pathlib import Path
+
+    from electoral_sim.io import write_json
+
+    write_json(path, provenance(study, base_seed))
+    if log is not None:
+        Path(log).write_text(f"wrote {path}\n")

@@ -10,7 +10,7 @@ from importlib import metadata
 import yaml
 
 from electoral_sim import __version__
-from electoral_sim.pipeline import code_fingerprint
+from electoral_sim.pipeline import code_fingerprint, simulation_code
 from electoral_sim.provenance import LIBRARIES, provenance, study_sha256
 
 STUDY = {"name": "p", "parameters": {"temperature": [0.3, 0.5]}, "fixed_params": {"n_voters": 1000}, "seed": 9}
@@ -42,3 +42,18 @@ def test_study_hash_is_sha256_of_canonical_json():
     same = yaml.safe_load("seed: 9\nparameters: {temperature: [0.3, 0.5]}\nname: p\nfixed_params: {n_voters: 1000}\n")
     assert study_sha256(same) == study_sha256(STUDY)
     assert study_sha256({**STUDY, "seed": 10}) != study_sha256(STUDY)
+
+
+def test_a_study_with_its_own_model_records_that_models_code():
+    study = {**STUDY, "model": "electoral_sim.model:ElectionModel"}
+    assert provenance(study, 9)["code_fingerprint"] == simulation_code("electoral_sim.model:ElectionModel")
+    assert provenance(study, 9)["code_fingerprint"] != code_fingerprint()
+
+
+def test_write_provenance_writes_the_record_and_a_log_line(tmp_path):
+    from electoral_sim.provenance import write_provenance
+
+    write_provenance(tmp_path / "p.json", STUDY, 9, tmp_path / "p.log")
+    record = json.loads((tmp_path / "p.json").read_text())
+    assert record["study"] == STUDY and record["study_sha256"] == study_sha256(STUDY)
+    assert (tmp_path / "p.log").read_text() == f"wrote {tmp_path / 'p.json'}\n"

@@ -3,9 +3,8 @@
 # a 300 dpi PNG (in the report) and a PDF; and the study's provenance record.
 import re
 
-from electoral_sim.io import write_json
 from electoral_sim.plotting import figure_specs
-from electoral_sim.provenance import provenance
+from electoral_sim.provenance import write_provenance
 
 FIGURES = figure_specs(config)
 FIGURE_FILES = [f"{STUDY_DIR}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")]
@@ -53,6 +52,4 @@ rule provenance:
         study=config,
         code=SIMULATION_CODE,
     run:
-        write_json(output[0], provenance(params.study, params.study["seed"]))
-        with open(log[0], "w") as fh:
-            print(f"wrote {output[0]}", file=fh)
+        write_provenance(output[0], params.study, params.study["seed"], log[0])
