@@ -189,17 +189,23 @@ class BatchRunner:
             raise ValueError("second-order indices need a sobol sweep with calc_second_order=True")
         return analyze(self.parameter_sweep, self._require_results(), self.seed)["second_order"]
 
+    def table_provenance(self) -> dict:
+        """What the exported Parquet tables record (see :func:`electoral_sim.provenance.table_provenance`)."""
+        from electoral_sim.provenance import table_provenance
+
+        return table_provenance(self.model_class, self.parameter_sweep, self.n_runs_per_config, self.seed)
+
     def export_results(self, filepath: str, format: str = "auto") -> None:
         """Write the results as csv, parquet or json (records), atomically."""
-        write_table(self._require_results(), filepath, format)
+        write_table(self._require_results(), filepath, format, self.table_provenance())
 
     def export_parties(self, filepath: str, format: str = "auto") -> None:
         """Write the per-party table as csv, parquet or json (records), atomically."""
         self._require_results()
         if self.party_results is None:
             raise ValueError(f"{self.model_class.__name__} reports no per-party results")
-        write_table(self.party_results, filepath, format)
+        write_table(self.party_results, filepath, format, self.table_provenance())
 
     def export_summary(self, filepath: str, format: str = "auto") -> None:
         """Write the summary as csv, parquet or json (records), atomically."""
-        write_table(self.get_summary_stats(), filepath, format)
+        write_table(self.get_summary_stats(), filepath, format, self.table_provenance())

@@ -138,14 +138,29 @@ def table_format(path: str | os.PathLike, format: str = "auto") -> str:
     return fmt
 
 
-def write_table(frame, path: str | os.PathLike, format: str = "auto") -> None:
-    """Write a DataFrame as csv, parquet or json (records), atomically."""
+#: the Parquet metadata key of a table's provenance (see electoral_sim.provenance)
+PROVENANCE_KEY = b"electoral_sim.provenance"
+
+
+def write_table(frame, path: str | os.PathLike, format: str = "auto", provenance: dict | None = None) -> None:
+    """Write a DataFrame as csv, parquet or json (records), atomically.
+
+    ``provenance`` (a JSON-ready dict) goes into a Parquet file's metadata
+    under :data:`PROVENANCE_KEY`.
+    """
     fmt = table_format(path, format)
     with atomic_path(path) as tmp:
         if fmt == "csv":
             frame.to_csv(tmp, index=False)
         elif fmt == "parquet":
-            frame.to_parquet(tmp, index=False)
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if provenance is not None:
+                meta = {**(table.schema.metadata or {}), PROVENANCE_KEY: json.dumps(provenance, sort_keys=True)}
+                table = table.replace_schema_metadata(meta)
+            pq.write_table(table, tmp)
         else:  # json.dumps keeps every float exact (to_json rounds to 10 digits)
             records = frame.astype(object).where(frame.notna(), None).to_dict("records")
             tmp.write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")

@@ -99,6 +99,7 @@ class Plan:
     runs_per_target: int | None = None
     target_seconds: float = TARGET_SECONDS
     model: str | None = None  #: the study's model class ('module:Class'); None for ElectionModel
+    provenance: dict[str, Any] | None = None  #: what the tables' Parquet metadata records
 
     def block_size(self, config: dict[str, Any]) -> int:
         return self.runs_per_target or runs_per_target(config["canonical"], self.target_seconds, self.model)
@@ -142,8 +143,11 @@ def plan_study(data: dict[str, Any], source: str = "config", target_seconds: flo
         configs = expand(study.sweep, study.seed, study.model_class)
     except ValueError as exc:
         raise ValueError(f"{source}: {exc}") from None
+    from electoral_sim.provenance import table_provenance
+
     return Plan(study.name, study.seed, study.n_runs_per_config, configs, list(configs[0]["params"]),
-                data.get("runs_per_target"), float(target_seconds), data.get("model"))
+                data.get("runs_per_target"), float(target_seconds), data.get("model"),
+                table_provenance(study.model_class, study.sweep, study.n_runs_per_config, study.seed))
 
 
 def simulation_code(model: str | None = None) -> str:
@@ -304,21 +308,22 @@ def _fingerprint(modules: tuple[str, ...]) -> str:
     return _FINGERPRINTS[modules]
 
 
-def merge_study(layout: dict[str, Any], results: Sequence[str], parties: Sequence[str], log: str | Path) -> None:
+def merge_study(layout: dict[str, Any], results: Sequence[str], parties: Sequence[str], log: str | Path,
+                provenance: dict[str, Any] | None = None) -> None:
     """The merge rule: write the results and per-party tables (one path per format) and a log line."""
     from electoral_sim.io import write_table
 
     frame, party_frame = merge_blocks(layout)
     for path in results:
-        write_table(frame, path)
+        write_table(frame, path, provenance=provenance)
     for path in parties:
-        write_table(party_frame, path)
+        write_table(party_frame, path, provenance=provenance)
     n_blocks = sum(len(c["blocks"]) for c in layout["configs"])
     Path(log).write_text(f"merged {n_blocks} blocks: {len(frame)} runs, {len(party_frame)} party rows\n")
 
 
 def summarize_study(results: str | Path, param_names: Sequence[str], outputs: Sequence[str],
-                    log: str | Path) -> None:
+                    log: str | Path, provenance: dict[str, Any] | None = None) -> None:
     """The summarize rule: write the per-config summary (one path per format) and a log line."""
     import pandas as pd
 
@@ -327,5 +332,5 @@ def summarize_study(results: str | Path, param_names: Sequence[str], outputs: Se
 
     summary = summarize(pd.read_parquet(results), param_names)
     for path in outputs:
-        write_table(summary, path)
+        write_table(summary, path, provenance=provenance)
     Path(log).write_text(f"summarised {len(summary)} configs\n")

@@ -228,6 +228,16 @@ class ParameterSweep:
         self.num_levels = int(num_levels)
         limits.check_configs(len(self))  # before anything is generated
 
+    def definition(self) -> dict[str, Any]:
+        """The sweep as plain data (recorded in the tables' Parquet metadata)."""
+        out: dict[str, Any] = {"parameters": self.parameters, "fixed_params": self.fixed_params,
+                               "sweep_type": self.sweep_type}
+        if self.sweep_type != "grid":
+            out.update(n_samples=self.n_samples, sampling_seed=self.seed)
+        if self.sweep_type in ("sobol", "morris"):
+            out.update(calc_second_order=self.calc_second_order, num_levels=self.num_levels)
+        return out
+
     def _grid_size(self) -> int | None:
         if any(_is_range(v) for v in self.parameters.values()):
             return None

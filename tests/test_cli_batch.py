@@ -16,8 +16,10 @@ from electoral_sim.analysis import BatchRunner, ParameterSweep
 from electoral_sim.cli import main
 
 ID_COLUMNS = ["config_idx", "config_id", "run_idx", "seed"]
-METRICS = ["turnout", "gallagher", "enp_votes", "enp_seats", "vse",
-           "incumbent_vote_share", "incumbent_seat_share"]
+#: ElectionModel's metric columns, in the order of its result dict
+METRICS = ["turnout", "gallagher", "loosemore_hanby", "enp_votes", "enp_seats", "vse",
+           "incumbent_vote_share", "incumbent_seat_share", "condorcet_efficiency", "threshold_waived",
+           "n_seats"]
 
 #: the spec's CLI example, with fewer voters
 SPEC_JSON = """\
@@ -106,7 +108,8 @@ def test_spec_json_example(tmp_path, capsys, recorded_n_jobs):
     assert recorded_n_jobs == [4]
 
     results = read_csv(out)
-    assert list(results.columns) == [*ID_COLUMNS, "n_voters", "temperature", "n_constituencies", *METRICS]
+    assert list(results.columns) == [*ID_COLUMNS, "n_voters", "temperature", "n_constituencies", *METRICS,
+                                     "winner"]
     assert len(results) == 45
     assert results["config_idx"].tolist() == [i for i in range(9) for _ in range(5)]
     assert results["run_idx"].tolist() == list(range(5)) * 9

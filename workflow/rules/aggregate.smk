@@ -22,8 +22,9 @@ rule merge:
     params:
         layout=PLAN.layout(),
         code=SIMULATION_CODE,
+        provenance=PLAN.provenance,
     run:
-        merge_study(params.layout, output[:2], output[2:], log[0])
+        merge_study(params.layout, output[:2], output[2:], log[0], params.provenance)
 
 
 rule summarize:
@@ -36,5 +37,6 @@ rule summarize:
         f"logs/{PLAN.name}/summarize.log",
     params:
         param_names=PLAN.param_names,
+        provenance=PLAN.provenance,
     run:
-        summarize_study(input[0], params.param_names, output, log[0])
+        summarize_study(input[0], params.param_names, output, log[0], params.provenance)
