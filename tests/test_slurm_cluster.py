@@ -56,7 +56,7 @@ OPT_IN = "ELECTORAL_SIM_SLURM_TEST"  # =1 runs this module (it installs packages
 pytestmark = pytest.mark.skipif(
     os.environ.get(OPT_IN) != "1",
     reason=f"SLURM cluster test is opt-in: set {OPT_IN}=1 to run it (as root: may apt-get install "
-           "slurm-wlm munge and starts SLURM daemons; about 3 min)")
+           "slurm-wlm munge and starts SLURM daemons; see docs/cluster.md)")
 
 
 def unavailable(reason: str):
