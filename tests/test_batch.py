@@ -609,12 +609,13 @@ def test_export_failure_leaves_previous_file_intact(finished_runner, tmp_path, m
     path = tmp_path / "results.csv"
     path.write_text("previous\n")
 
-    def half_write(self, target, *args, **kwargs):
-        with open(target, "w") as f:
-            f.write("config_idx,config_id\n0,")
+    def half_write(table, target, *args, **kwargs):
+        target.write(b"0,")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", half_write)
+    import pyarrow.csv
+
+    monkeypatch.setattr(pyarrow.csv, "write_csv", half_write)
     with pytest.raises(OSError, match="disk full"):
         finished_runner.export_results(path)
     assert path.read_text() == "previous\n"
