@@ -58,6 +58,7 @@ METRIC_LABELS: dict[str, tuple[str, tuple[float | None, float | None]]] = {
     "incumbent_seat_share": ("Incumbent seat share", (0.0, 1.0)),
     "condorcet_efficiency": ("Condorcet efficiency (share of constituencies)", (0.0, 1.0)),
     "n_seats": ("Seats in the assembly", (0.0, None)),
+    "threshold_waived": ("Threshold waived (share of list counts)", (0.0, 1.0)),
 }
 #: model parameter -> axis label in words with units
 PARAMETER_LABELS: dict[str, str] = {
