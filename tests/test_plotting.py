@@ -315,3 +315,11 @@ def test_pipeline_draws_every_figure_writes_provenance_and_reports_them(tmp_path
     assert sorted(embedded) == sorted(f"results/figs/figures/{n}.png" for n in names)
     for path, data in embedded.items():
         assert data == (root / path).read_bytes(), path
+
+
+def test_every_metric_of_the_model_has_a_label_in_words():
+    from electoral_sim.runs import run_record
+
+    for system in ("FPTP", "MMP", "IRV"):
+        metrics = run_record(ElectionModel(n_voters=1000, electoral_system=system, seed=1).run_election())["metrics"]
+        assert len(metrics) >= 9 and set(metrics) <= set(METRIC_LABELS), set(metrics) - set(METRIC_LABELS)
