@@ -73,6 +73,10 @@ PARAMETER_LABELS: dict[str, str] = {
     "anti_incumbency": "Anti-incumbency penalty (utility units)",
     "national_mood": "National mood (utility units)",
     "district_magnitude": "District magnitude (seats per constituency)",
+    "pr_tier": "PR tier",
+    "list_seats": "List-tier seats (MMP, parallel)",
+    "overhang": "MMP overhang seats",
+    "waiver_seats": "Constituency wins that waive the threshold",
 }
 
 

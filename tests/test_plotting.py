@@ -317,6 +317,12 @@ def test_pipeline_draws_every_figure_writes_provenance_and_reports_them(tmp_path
         assert data == (root / path).read_bytes(), path
 
 
+def test_every_model_parameter_has_a_label_in_words():
+    from electoral_sim.sweep import model_parameters
+
+    assert set(model_parameters(ElectionModel)) <= set(PARAMETER_LABELS)
+
+
 def test_every_metric_of_the_model_has_a_label_in_words():
     from electoral_sim.runs import run_record
 
