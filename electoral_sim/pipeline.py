@@ -9,13 +9,20 @@ Blocks
 ------
 A target is a *block*: a contiguous range of run indices of one
 configuration, written as one Parquet file (:data:`BLOCK_FILE`) named by the
-config id, the study's base seed and the range. Blocks hold
-``runs_per_target`` runs (the last block of a configuration may be shorter),
-so raising ``n_runs_per_config`` adds blocks and recomputes at most the one
-partial block per configuration; an existing block file is never rewritten.
-Each file carries its identity in its Parquet metadata (config id, canonical
-parameters, base seed, run range, package version and code fingerprint), and
-the merge checks every file against what its target should hold.
+fingerprint of the simulation code, the config id, the study's base seed and
+the range. Blocks hold ``runs_per_target`` runs (the last block of a
+configuration may be shorter), so raising ``n_runs_per_config`` adds blocks
+and recomputes at most the one partial block per configuration; an existing
+block file is never rewritten. Each file carries its identity in its Parquet
+metadata (config id, canonical parameters, base seed, run range, package
+version and code fingerprint), and the merge checks every file against what
+its target should hold.
+
+A block's name says everything its content depends on, so a block that
+exists is right (or, if damaged, refused by name at the merge): the merge
+lists only the *missing* blocks as inputs (:meth:`Plan.missing_blocks`), and
+Snakemake's DAG holds only the work to do. A no-op re-run of a 10^4-target
+study then costs a planning pass instead of a 10^4-job DAG.
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ from electoral_sim.study import study_from_dict
 from electoral_sim.sweep import expand, run_seeds
 
 #: one block of runs of one configuration, shared by every study that contains it
-BLOCK_FILE = "results/runs/{config_id}/seed{base_seed}/runs{first}-{last}.parquet"
+BLOCK_FILE = "results/runs/{code}/{config_id}/seed{base_seed}/runs{first}-{last}.parquet"
 #: modules whose code determines a block file; editing one invalidates cached runs
 SIMULATION_MODULES = ("model", "systems", "metrics.py", "sweep.py", "runs.py", "pipeline.py", "io.py")
 #: modules whose code determines a figure; editing one re-draws the figures
@@ -82,9 +89,9 @@ def block_ranges(n_runs: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, n_runs) - 1) for a in range(0, n_runs, size)]
 
 
-def block_file(config_id: str, base_seed: int, first: int, last: int) -> str:
+def block_file(code: str, config_id: str, base_seed: int, first: int, last: int) -> str:
     """Path of one block (:data:`BLOCK_FILE` filled in)."""
-    return BLOCK_FILE.format(config_id=config_id, base_seed=base_seed, first=first, last=last)
+    return BLOCK_FILE.format(code=code, config_id=config_id, base_seed=base_seed, first=first, last=last)
 
 
 @dataclass
@@ -104,14 +111,23 @@ class Plan:
     def block_size(self, config: dict[str, Any]) -> int:
         return self.runs_per_target or runs_per_target(config["canonical"], self.target_seconds, self.model)
 
+    @property
+    def code(self) -> str:
+        """The simulation code's fingerprint: the first directory of every block file."""
+        return simulation_code(self.model)
+
     def blocks(self, config: dict[str, Any]) -> list[str]:
         """The block files of one configuration, in run order."""
-        return [block_file(config["config_id"], self.base_seed, a, b)
+        return [block_file(self.code, config["config_id"], self.base_seed, a, b)
                 for a, b in block_ranges(self.n_runs, self.block_size(config))]
 
     def block_files(self) -> list[str]:
         """Every block file of the study, in (config_idx, run_idx) order."""
         return [path for c in self.configs for path in self.blocks(c)]
+
+    def missing_blocks(self) -> list[str]:
+        """The block files that do not exist yet: the simulation targets still to run."""
+        return [path for path in self.block_files() if not os.path.exists(path)]
 
     def canonical_by_id(self) -> dict[str, dict[str, Any]]:
         return {c["config_id"]: c["canonical"] for c in self.configs}
@@ -191,6 +207,13 @@ def write_block(path: str | Path, canonical: dict[str, Any], base_seed: int, fir
         pq.write_table(table, tmp, write_page_checksum=True)
     if log is not None:
         Path(log).write_text(f"simulated runs {first}-{last} ({len(seeds)} runs) -> {path}\n")
+
+
+def write_target(path: str, canonical_by_id: dict[str, dict], wildcards: Any, log: str,
+                 model: str | None = None) -> None:
+    """The simulate rule: :func:`write_block` for the block that ``wildcards`` name."""
+    write_block(path, canonical_by_id[wildcards.config_id], int(wildcards.base_seed), int(wildcards.first),
+                int(wildcards.last), log, model)
 
 
 class RunFileError(ValueError):

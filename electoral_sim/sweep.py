@@ -20,6 +20,7 @@ the base seed; the sensitivity analysis draws its bootstrap from
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import hashlib
 import inspect
 import itertools
@@ -60,10 +61,14 @@ def run_seeds(base_seed: int, n_runs: int, first: int = 0) -> list[int]:
 
 
 # -- parameters and identity ----------------------------------------------------
+@lru_cache(maxsize=None)
+def _parameter_names(model_class: type) -> tuple[str, ...]:
+    return tuple(p for p in inspect.signature(model_class).parameters if p not in ("self", "seed"))
+
+
 def model_parameters(model_class: type) -> list[str]:
     """Names the model's constructor accepts, except ``seed``."""
-    names = [p for p in inspect.signature(model_class).parameters if p not in ("self", "seed")]
-    return names
+    return list(_parameter_names(model_class))
 
 
 def check_parameter_names(names: Iterable[str], model_class: type = ElectionModel) -> None:

@@ -31,6 +31,7 @@ from pandas.testing import assert_frame_equal
 
 from electoral_sim import ElectionModel
 from electoral_sim.analysis import BatchRunner, ParameterSweep
+from electoral_sim.pipeline import simulation_code
 from electoral_sim.plotting import figure_specs
 from electoral_sim.runs import ID_COLUMNS, run_record
 
@@ -144,7 +145,7 @@ def job_stats(output: str) -> dict[str, int]:
 def run_files(root: Path) -> dict[str, tuple[int, int]]:
     """Every block file under results/runs -> (mtime_ns, inode)."""
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_ino)
-            for p in sorted((root / "results/runs").glob("*/seed*/runs*.parquet"))}
+            for p in sorted((root / "results/runs").glob("*/*/seed*/runs*.parquet"))}
 
 
 def tree_state(root: Path, sub: str = "results") -> dict[str, tuple[int, int]]:
@@ -178,7 +179,8 @@ def test_tiny_study_produces_every_output(template):
     assert figures == sorted(f"{f}.{ext}" for f in TINY_FIGURES for ext in ("pdf", "png"))
     # one block file per config (runs 0-1 of base seed 7), one log per job
     results = pd.read_parquet(study_dir / "results.parquet")
-    runs = {f"results/runs/{cid}/seed{TINY['seed']}/runs0-1.parquet" for cid in results["config_id"]}
+    code = simulation_code()
+    runs = {f"results/runs/{code}/{cid}/seed{TINY['seed']}/runs0-1.parquet" for cid in results["config_id"]}
     assert len(runs) == N_TINY_BLOCKS and len(results) == N_TINY
     assert set(run_files(root)) == runs
     logs = {str(p.relative_to(root)) for p in (root / "logs").rglob("*") if p.is_file()}
@@ -316,9 +318,14 @@ def test_simulation_code_change_reruns_simulations(template, tmp_path):
     out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
     assert job_stats(out) == {"simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1,
                               "plot": len(TINY_FIGURES), "provenance": 1, "all": 1}
-    changed = check(snakemake(root, "--list-changes", "params", "--configfile", template["study"]))
-    listed = {line.strip() for line in changed.splitlines() if line.strip().startswith("results/runs/")}
-    assert listed == set(run_files(root))
+    # the new blocks go under the new code's fingerprint; the old code's blocks stay as they were
+    before = run_files(root)
+    check(snakemake(root, "--cores", "2", "--configfile", template["study"]))
+    after = run_files(root)
+    assert {k: after[k] for k in before} == before
+    new_codes = {k.split("/")[2] for k in set(after) - set(before)}
+    old_codes = {k.split("/")[2] for k in before}
+    assert len(new_codes) == 1 and not new_codes & old_codes and len(after) == 2 * N_TINY_BLOCKS
 
 
 # -- 5. bad studies fail before anything runs -------------------------------------------------
@@ -409,28 +416,33 @@ def test_killed_run_resumes_to_identical_tables(tmp_path):
 
 
 def test_default_profile_reruns_incomplete_jobs(template, tmp_path):
-    # After SIGKILL a job whose output was already renamed into place is still
-    # marked incomplete (.snakemake/incomplete/<urlsafe base64 of the path>).
-    # The default profile's rerun-incomplete re-runs that job, and only it;
-    # without it Snakemake stops with IncompleteFilesException.
+    # After SIGKILL, outputs already renamed into place can still be marked incomplete
+    # (.snakemake/incomplete/<urlsafe base64 of the path>). A block file is written whole
+    # (temporary file + rename) and named by everything it depends on, so it is kept:
+    # it is not even in the DAG. A table marked incomplete is rebuilt by the default
+    # profile's rerun-incomplete; without it Snakemake stops with IncompleteFilesException.
     import base64
 
     root = clone(template["root"], tmp_path / "repo")
-    block = sorted(run_files(root))[0]
-    marker = root / ".snakemake/incomplete" / base64.urlsafe_b64encode(block.encode()).decode()
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text('{"external_jobid": null}')
+    blocks = run_files(root)
+    table = "results/tiny/results.parquet"
+    for path in (sorted(blocks)[0], table):
+        marker = root / ".snakemake/incomplete" / base64.urlsafe_b64encode(path.encode()).decode()
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text('{"external_jobid": null}')
     tables = {t: (root / "results/tiny" / t).read_bytes() for t in TABLES}
 
     stopped = snakemake(root, "--workflow-profile", "none", "-n", "--cores", "2", "--configfile", template["study"])
     assert stopped.returncode != 0 and "IncompleteFilesException" in stopped.stdout, stopped.stdout[-3000:]
-    assert block in stopped.stdout
+    assert table in stopped.stdout
 
     out = check(snakemake(root, "--cores", "2", "--configfile", template["study"]))
-    assert job_stats(out)["simulate"] == 1
-    assert not marker.exists()
-    for table, before in tables.items():
-        assert (root / "results/tiny" / table).read_bytes() == before, table
+    assert "simulate" not in job_stats(out) and job_stats(out)["merge"] == 1
+    assert run_files(root) == blocks
+    left = {base64.urlsafe_b64decode(p.name).decode() for p in (root / ".snakemake/incomplete").iterdir()}
+    assert left == {sorted(blocks)[0]}  # the table's marker went with its rebuild; the block's is moot
+    for name, before in tables.items():
+        assert (root / "results/tiny" / name).read_bytes() == before, name
 
 
 # -- 7. lint -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,11 @@ from electoral_sim.model import params as check
 from electoral_sim.model.ballots import MAX_RANKED_PARTIES
 from electoral_sim.model.electorate import GROWTH_WEIGHT, Ballots, cast_ballots, draw_electorate
 from electoral_sim.systems.mixed import OVERHANG_RULES
+
+
+@lru_cache(maxsize=None)
+def _signature(cls: type) -> inspect.Signature:
+    return inspect.signature(cls)  # computed once: canonical_params runs per configuration
 
 PR_TIERS = ("national", "constituency")
 
@@ -152,7 +158,7 @@ class ElectionModel:
         numbers typed, so equal configurations compare (and hash) equal.
         Raises ``ValueError`` naming the first bad parameter or combination.
         """
-        bound = inspect.signature(cls).bind(**params)
+        bound = _signature(cls).bind(**params)
         bound.apply_defaults()
         a = bound.arguments
         n_voters = check.integer("n_voters", a["n_voters"], 1)

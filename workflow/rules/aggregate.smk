@@ -9,9 +9,12 @@ localrules:
     summarize,
 
 
+# Only the blocks still missing are inputs: a block's name says all its content
+# depends on (code, config, seed, runs), so one that exists is kept, and the
+# merge checks every block by name (electoral_sim.pipeline).
 rule merge:
     input:
-        PLAN.block_files(),
+        PLAN.missing_blocks(),
     output:
         results_parquet=f"{STUDY_DIR}/results.parquet",
         results_csv=f"{STUDY_DIR}/results.csv",

@@ -48,6 +48,7 @@ TABLES = ("results", "parties", "summary")
 
 
 wildcard_constraints:
+    code="[0-9a-f]{16}",
     config_id="[0-9a-f]{12}",
     base_seed="[0-9]+",
     first="[0-9]+",
