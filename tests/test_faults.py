@@ -120,15 +120,9 @@ def test_sigkill_during_batch_then_rerun_gives_identical_tables(tmp_path):
         proc.send_signal(signal.SIGKILL)  # the batch only, not its process group
         proc.wait(timeout=30)
         assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed: make it bigger"
-        deadline = time.monotonic() + 20
-        while any(_running(p) for p in workers):
-            assert time.monotonic() < deadline, f"workers {workers} outlived the killed batch by 20 s"
-            time.sleep(0.05)
+        _wait_until_gone(workers, "workers of the killed batch")
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _kill_group(proc)
     assert os.listdir(out) == []  # nothing half-written
 
     config.write_text(STUDY_YAML)  # the same command, on a smaller study for speed
@@ -277,6 +271,20 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has stopped; only its exit status is left
 
 
+def _wait_until_gone(pids: list[int], what: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while any(_running(p) for p in pids):
+        assert time.monotonic() < deadline, f"{what} {pids} outlived the kill by {seconds:.0f} s"
+        time.sleep(0.05)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def test_kill_9_of_snakemake_leaves_no_orphan_and_resumes(tmp_path):
     """SIGKILL of Snakemake alone (not its process group): its script jobs end with it."""
     tp = pipeline_helpers()
@@ -294,15 +302,9 @@ def test_kill_9_of_snakemake_leaves_no_orphan_and_resumes(tmp_path):
             time.sleep(0.05)
         proc.kill()  # SIGKILL to Snakemake only
         proc.wait(timeout=30)
-        deadline = time.monotonic() + 20
-        while any(_running(p) for p in scripts):
-            assert time.monotonic() < deadline, f"script jobs {scripts} outlived Snakemake by 20 s"
-            time.sleep(0.05)
+        _wait_until_gone(scripts, "script jobs of the killed Snakemake")
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _kill_group(proc)
         proc.communicate(timeout=30)
 
     resumed = tp.snakemake(root, "--cores", "2", "--configfile", name, timeout=600)
