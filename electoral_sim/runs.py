@@ -81,8 +81,13 @@ def block_table(records: Sequence[dict[str, Any]], run_indices: Sequence[int], s
 
 
 def _param_array(values: list):
+    import json
+
     import pyarrow as pa
 
+    if any(isinstance(v, (list, tuple, dict)) for v in values):  # a list of parties: its JSON text
+        return pa.array([v if v is None or isinstance(v, str) else json.dumps(v, sort_keys=True)
+                         for v in values], pa.string())
     try:
         return pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed kinds, e.g. 1 and "a": keep them as text

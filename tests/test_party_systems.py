@@ -81,3 +81,19 @@ def test_party_system_returns_a_fresh_copy():
     first = party_system("us_two_party")
     first[0]["position"][0] = 9.0
     assert party_system("us_two_party")[0]["position"][0] == party_systems.PARTY_SYSTEMS["us_two_party"][0]["position"][0]
+
+
+def test_a_party_list_is_one_json_cell_in_every_table_format(tmp_path):
+    import json
+
+    import pandas as pd
+
+    parties = [{"name": "A", "position": [-0.3, 0.0], "incumbent": True}, {"name": "B", "position": [0.3, 0.0]}]
+    sweep = ParameterSweep({"electoral_system": ["FPTP", "PR"]}, fixed_params={"n_voters": 1000, "parties": parties})
+    runner = BatchRunner(ElectionModel, sweep, n_runs_per_config=1, seed=1, verbose=False)
+    runner.run()
+    for name in ("r.csv", "r.parquet", "r.json"):
+        runner.export_results(tmp_path / name)
+    csv = pd.read_csv(tmp_path / "r.csv")
+    assert [json.loads(cell) for cell in csv["parties"]] == [parties, parties]
+    assert pd.read_parquet(tmp_path / "r.parquet")["parties"].tolist() == csv["parties"].tolist()
