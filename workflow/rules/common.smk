@@ -55,9 +55,6 @@ wildcard_constraints:
     last="[0-9]+",
 
 
-SWEPT = list(config["parameters"])
-
-
 def remove_stale_outputs():
     """Delete figures and sensitivity outputs in results/<name>/ that this study does not make.
 
