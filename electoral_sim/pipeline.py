@@ -56,8 +56,10 @@ _META_KEY = b"electoral_sim"
 def estimated_seconds_per_run(canonical: dict[str, Any], model: str | None = None) -> float:
     """A deterministic estimate of one run's time on one core, from its parameters.
 
-    Calibrated on ``bench/bench_model.py`` (about 0.7 ms at 10k voters and
-    45 ms at 1M voters with five parties); ranked and mixed systems cost more.
+    Calibrated on one FPTP run with five parties in 10 constituencies, model
+    construction included (1.5 ms at 200 voters, 3.6 ms at 10k, 20 ms at
+    100k, 116 ms at 1M); ranked, Condorcet and mixed systems cost about twice
+    that (``bench/bench_systems.py``).
     It only sets block sizes, so it must depend on the parameters alone.
     Another model class is assumed to take a millisecond per run.
     """
@@ -66,8 +68,8 @@ def estimated_seconds_per_run(canonical: dict[str, Any], model: str | None = Non
     voters = canonical.get("n_voters", 100_000)
     parties = len(canonical.get("parties") or ()) or 5
     system = str(canonical.get("electoral_system", "FPTP")).upper()
-    factor = 1.0 if system in ("FPTP", "PR") else 2.5
-    return factor * (2e-4 + 4.5e-8 * voters * max(parties, 2) / 5)
+    factor = 1.0 if system in ("FPTP", "PR") else 2.0
+    return factor * (1.5e-3 + 1.15e-7 * voters * max(parties, 2) / 5)
 
 
 def runs_per_target(canonical: dict[str, Any], target_seconds: float = TARGET_SECONDS,
@@ -210,10 +212,39 @@ def write_block(path: str | Path, canonical: dict[str, Any], base_seed: int, fir
 
 
 def write_target(path: str, canonical_by_id: dict[str, dict], wildcards: Any, log: str,
-                 model: str | None = None) -> None:
-    """The simulate rule: :func:`write_block` for the block that ``wildcards`` name."""
-    write_block(path, canonical_by_id[wildcards.config_id], int(wildcards.base_seed), int(wildcards.first),
-                int(wildcards.last), log, model)
+                 model: str | None = None, workers: int = 1) -> None:
+    """The simulate rule: :func:`write_block` for the block that ``wildcards`` name.
+
+    With ``workers > 1`` a block of at least :data:`POOL_MIN_SECONDS` is
+    simulated in a process pool shared by every target of this Snakemake
+    process: the targets run on Snakemake's threads, which would otherwise
+    share one interpreter lock. Results do not depend on where a block runs.
+    """
+    canonical, first, last = canonical_by_id[wildcards.config_id], int(wildcards.first), int(wildcards.last)
+    args = (path, canonical, int(wildcards.base_seed), first, last, log, model)
+    # a short block runs on its thread: a pool task costs more than the lock saves
+    if workers > 1 and (last - first + 1) * estimated_seconds_per_run(canonical, model) >= POOL_MIN_SECONDS:
+        _block_pool(workers).submit(write_block, *args).result()
+    else:
+        write_block(*args)
+
+
+_POOL = None
+#: estimated seconds of simulation from which write_target hands a block to the pool
+POOL_MIN_SECONDS = 0.2
+
+
+def _block_pool(workers: int):
+    """The process pool of :func:`write_target`, started on first use (spawned: Snakemake's
+    process has threads, which a fork would copy mid-flight). A worker ends when its task
+    queue closes, so a killed Snakemake leaves at most the block in progress behind."""
+    global _POOL
+    if _POOL is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return _POOL
 
 
 class RunFileError(ValueError):

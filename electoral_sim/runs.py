@@ -143,11 +143,11 @@ def ci95_half_width(std, n):
 
     NaN where fewer than two values are defined.
     """
-    from scipy.stats import t as student_t
+    from scipy.special import stdtrit  # Student t quantile; scipy.stats costs 0.7 s more to import
 
     n = np.asarray(n, dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        quantile = np.where(n > 1, student_t.ppf(0.975, np.maximum(n - 1, 1)), np.nan)
+        quantile = np.where(n > 1, stdtrit(np.maximum(n - 1, 1), 0.975), np.nan)
         return quantile * np.asarray(std, dtype=np.float64) / np.sqrt(n)
 
 

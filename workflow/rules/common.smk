@@ -44,6 +44,9 @@ CANONICAL = PLAN.canonical_by_id()
 SIMULATION_CODE = simulation_code(PLAN.model)
 PLOTTING_CODE = code_fingerprint(PLOTTING_MODULES)
 STUDY_DIR = f"results/{PLAN.name}"
+# Local runs simulate blocks in a pool of `--cores` processes (Snakemake's job
+# threads share one interpreter lock); a cluster job runs its one block in-process.
+BLOCK_WORKERS = 1 if workflow.remote_exec else (workflow.cores or 1)
 TABLES = ("results", "parties", "summary")
 
 

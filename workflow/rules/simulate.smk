@@ -15,4 +15,4 @@ rule simulate:
         model=PLAN.model,
     threads: 1
     run:
-        write_target(output[0], CANONICAL, wildcards, log[0], params.model)
+        write_target(output[0], CANONICAL, wildcards, log[0], params.model, BLOCK_WORKERS)
