@@ -215,35 +215,52 @@ def write_target(path: str, canonical_by_id: dict[str, dict], wildcards: Any, lo
                  model: str | None = None, workers: int = 1) -> None:
     """The simulate rule: :func:`write_block` for the block that ``wildcards`` name.
 
-    With ``workers > 1`` a block of at least :data:`POOL_MIN_SECONDS` is
-    simulated in a process pool shared by every target of this Snakemake
-    process: the targets run on Snakemake's threads, which would otherwise
-    share one interpreter lock. Results do not depend on where a block runs.
+    With ``workers > 1`` the block is simulated in a process pool shared by
+    every target of this Snakemake process (:func:`start_block_pool`): the
+    targets run on Snakemake's threads, which would otherwise share one
+    interpreter lock. Results do not depend on where a block runs.
     """
     canonical, first, last = canonical_by_id[wildcards.config_id], int(wildcards.first), int(wildcards.last)
     args = (path, canonical, int(wildcards.base_seed), first, last, log, model)
-    # a short block runs on its thread: a pool task costs more than the lock saves
-    if workers > 1 and (last - first + 1) * estimated_seconds_per_run(canonical, model) >= POOL_MIN_SECONDS:
+    if workers > 1:
         _block_pool(workers).submit(write_block, *args).result()
     else:
         write_block(*args)
 
 
 _POOL = None
-#: estimated seconds of simulation from which write_target hands a block to the pool
-POOL_MIN_SECONDS = 0.2
+
+
+def start_block_pool(workers: int) -> None:
+    """Start the process pool of :func:`write_target` now.
+
+    Called while the Snakefile is parsed, when Snakemake's process has one
+    thread: on Linux the workers are then forked at once, with the package
+    already imported (spawned workers would cost a second each to import it).
+    Each worker ends with the Snakemake process (:func:`exit_with_parent`).
+    """
+    import sys
+
+    if _POOL is None and sys.platform.startswith("linux"):
+        _make_pool(workers, "fork")
+        for future in [_POOL.submit(int) for _ in range(workers)]:
+            future.result()
+
+
+def _make_pool(workers: int, method: str) -> None:
+    global _POOL
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                initializer=exit_with_parent)
 
 
 def _block_pool(workers: int):
-    """The process pool of :func:`write_target`, started on first use (spawned: Snakemake's
-    process has threads, which a fork would copy mid-flight). A worker ends when its task
-    queue closes, so a killed Snakemake leaves at most the block in progress behind."""
-    global _POOL
+    """The process pool of :func:`write_target`; spawned on first use if not started at parse time
+    (a fork from a job thread could copy another thread's locks mid-flight)."""
     if _POOL is None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        _make_pool(workers, "spawn")
     return _POOL
 
 

@@ -10,6 +10,7 @@ from electoral_sim.pipeline import (
     code_fingerprint,
     plan_study,
     simulation_code,
+    start_block_pool,
 )
 from electoral_sim.study import read_study_file
 
@@ -47,6 +48,8 @@ STUDY_DIR = f"results/{PLAN.name}"
 # Local runs simulate blocks in a pool of `--cores` processes (Snakemake's job
 # threads share one interpreter lock); a cluster job runs its one block in-process.
 BLOCK_WORKERS = 1 if workflow.remote_exec else (workflow.cores or 1)
+if BLOCK_WORKERS > 1 and PLAN.missing_blocks():
+    start_block_pool(BLOCK_WORKERS)
 TABLES = ("results", "parties", "summary")
 
 
