@@ -47,7 +47,15 @@ PLOTTING_CODE = code_fingerprint(PLOTTING_MODULES)
 STUDY_DIR = f"results/{PLAN.name}"
 # Local runs simulate blocks in a pool of `--cores` processes (Snakemake's job
 # threads share one interpreter lock); a cluster job runs its one block in-process.
-BLOCK_WORKERS = 1 if workflow.remote_exec else (workflow.cores or 1)
+def local_cores():
+    """--cores, or 1 where it is not given (--unlock, --lint, --report)."""
+    try:
+        return workflow.cores or 1
+    except WorkflowError:
+        return 1
+
+
+BLOCK_WORKERS = 1 if workflow.remote_exec else local_cores()
 if BLOCK_WORKERS > 1 and PLAN.missing_blocks():
     start_block_pool(BLOCK_WORKERS)
 TABLES = ("results", "parties", "summary")
