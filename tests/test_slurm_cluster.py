@@ -272,8 +272,11 @@ def test_cancelled_cluster_job_is_reported_failed(cluster, slurm_study):
     workdir, cancelled, first, _ = slurm_study
     assert first.returncode not in (0, 124, 137), (
         f"exit code {first.returncode} (0: the cancel went unnoticed; 124/137: Snakemake hung)\n{first.tail()}")
-    # the executor names the cancelled SLURM job and its state
-    assert re.search(rf"SLURM-job '{cancelled}' failed, SLURM status is: 'CANCELLED'", first.output), first.tail()
+    # the run names the missing block, whose cluster log is the cancelled job's
+    match = re.search(r"1 of 4 blocks are still missing: results/runs/(\w+)/(\w+)/seed(\d+)/runs(\d+)-(\d+)\.parquet",
+                      first.output)
+    assert match, first.tail()
+    assert f"rule_simulate/{'_'.join(match.groups())}/{cancelled}.log" in first.output, first.tail()
     assert "Exiting because a job execution failed" in first.output
     assert cluster.squeue()[cancelled] == "CANCELLED"
     assert len(first.job_ids) == 4 and cancelled in first.job_ids, first.job_ids  # one job per block

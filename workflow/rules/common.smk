@@ -90,6 +90,24 @@ onstart:
     remove_stale_outputs()
 
 
+def report_missing_blocks():
+    """After a failed run: which blocks are still missing and where their logs are."""
+    missing = PLAN.missing_blocks()
+    if not missing:
+        return
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    logger.error(
+        f"{len(missing)} of {len(PLAN.block_files())} blocks are still missing: {shown}. "
+        "Run the same command again to compute them. A block's log is "
+        "logs/runs/<code>/<config_id>/seed<base>/runs<first>-<last>.log; on SLURM also "
+        "logs/slurm/rule_simulate/<code>_<config_id>_<base>_<first>_<last>/<job id>.log"
+    )
+
+
+onerror:
+    report_missing_blocks()
+
+
 def get_final_output():
     """Tables and figures of the study."""
     tables = [f"{STUDY_DIR}/{t}.{ext}" for t in TABLES for ext in ("parquet", "csv")]
