@@ -264,6 +264,28 @@ def _block_pool(workers: int):
     return _POOL
 
 
+def clear_block_markers(root: str | Path = ".") -> list[str]:
+    """Remove Snakemake's "incomplete" markers of block files that exist; return their paths.
+
+    A block is written whole (temporary file, then rename), so one that exists
+    is complete even if a killed Snakemake left it marked. Existing blocks are
+    not in the DAG (only missing ones are merge inputs), so Snakemake would
+    never clear such a marker itself.
+    """
+    import base64
+
+    cleared = []
+    for marker in Path(root, ".snakemake", "incomplete").glob("*"):
+        try:
+            path = base64.urlsafe_b64decode(marker.name).decode()
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if path.startswith("results/runs/") and path.endswith(".parquet") and Path(root, path).is_file():
+            marker.unlink(missing_ok=True)
+            cleared.append(path)
+    return cleared
+
+
 class RunFileError(ValueError):
     """A block file that is missing, unreadable or not what its target should hold."""
 

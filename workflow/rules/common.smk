@@ -9,6 +9,7 @@ from electoral_sim.pipeline import (
     PLOTTING_MODULES,
     code_fingerprint,
     plan_study,
+    clear_block_markers,
     simulation_code,
     start_block_pool,
 )
@@ -88,6 +89,7 @@ def remove_stale_outputs():
 
 onstart:
     remove_stale_outputs()
+    clear_block_markers()
 
 
 def report_missing_blocks():
