@@ -301,7 +301,7 @@ def read_block(path: str | Path, config_id: str, base_seed: int, first: int, las
 
     recover = "delete it and run the pipeline again to recompute it"
     try:
-        with pq.ParquetFile(path, page_checksum_verification=True) as block:  # 4x read_table per file
+        with pq.ParquetFile(path, page_checksum_verification=True) as block:  # read_table builds a dataset per file
             table = block.read()
     except (OSError, pa.ArrowException) as exc:
         raise RunFileError(f"{path}: unreadable block file ({exc}): {recover}") from None
