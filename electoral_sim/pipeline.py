@@ -31,7 +31,7 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -113,7 +113,7 @@ class Plan:
     def block_size(self, config: dict[str, Any]) -> int:
         return self.runs_per_target or runs_per_target(config["canonical"], self.target_seconds, self.model)
 
-    @property
+    @cached_property
     def code(self) -> str:
         """The simulation code's fingerprint: the first directory of every block file."""
         return simulation_code(self.model)

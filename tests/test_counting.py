@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from electoral_sim.systems import cardinal, condorcet, plurality, ranked
-from electoral_sim.systems._profile import tie_order
+from electoral_sim.systems import tie_order
 from electoral_sim.systems.elect import METHODS, ballot_profile, elect, elect_rounds
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from electoral_sim.systems import cardinal, condorcet, plurality, ranked
-from electoral_sim.systems._profile import tie_order
 from electoral_sim.systems.elect import elect
 from electoral_sim.systems.mixed import allocate_mixed, allocate_parallel, mmp_qualifying
 from electoral_sim.systems.plurality import fptp_winners
@@ -29,6 +28,7 @@ from electoral_sim.systems.proportional import (
     allocate_seats,
     normalize_method,
     qualifying_parties,
+    tie_order,
 )
 
 __all__ = [

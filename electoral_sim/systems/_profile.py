@@ -14,17 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def tie_order(votes: np.ndarray) -> np.ndarray:
-    """Rank of each party in the tie-break order (0 = wins every tie).
-
-    Parties with more votes come first; equal votes keep the listed order.
-    """
-    order = np.argsort(-np.asarray(votes, dtype=np.float64), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank
-
-
 def check_profile(
     rankings: np.ndarray, counts: np.ndarray, n_candidates: int, tie_rank: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray | None]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from electoral_sim.systems._profile import best, check_profile, first_preferences, tie_order
+from electoral_sim.systems._profile import best, check_profile, first_preferences
+from electoral_sim.systems.proportional import tie_order
 
 
 def plurality(rankings: np.ndarray, counts: np.ndarray, n_candidates: int, tie_rank: np.ndarray) -> list[int]:
