@@ -234,14 +234,16 @@ _POOL = None
 def start_block_pool(workers: int) -> None:
     """Start the process pool of :func:`write_target` now.
 
-    Called while the Snakefile is parsed, when Snakemake's process has one
-    thread: on Linux the workers are then forked at once, with the package
-    already imported (spawned workers would cost a second each to import it).
-    Each worker ends with the Snakemake process (:func:`exit_with_parent`).
+    Called when a Snakemake run starts (``onstart``). On Linux, while the
+    process has one thread, the workers are forked at once with the package
+    already imported (spawned workers would cost a second each to import it);
+    otherwise the pool is spawned on first use. Each worker ends with the
+    Snakemake process (:func:`exit_with_parent`).
     """
     import sys
+    import threading
 
-    if _POOL is None and sys.platform.startswith("linux"):
+    if _POOL is None and sys.platform.startswith("linux") and threading.active_count() == 1:
         # what write_block loads (0.6 s): imported once here rather than by every worker
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401
@@ -261,7 +263,7 @@ def _make_pool(workers: int, method: str) -> None:
 
 
 def _block_pool(workers: int):
-    """The process pool of :func:`write_target`; spawned on first use if not started at parse time
+    """The process pool of :func:`write_target`; spawned on first use if not forked at the start
     (a fork from a job thread could copy another thread's locks mid-flight)."""
     if _POOL is None:
         _make_pool(workers, "spawn")

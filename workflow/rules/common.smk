@@ -58,8 +58,6 @@ def local_cores():
 
 
 BLOCK_WORKERS = 1 if workflow.remote_exec else local_cores()
-if BLOCK_WORKERS > 1 and PLAN.missing_blocks():
-    start_block_pool(BLOCK_WORKERS)
 TABLES = ("results", "parties", "summary")
 
 
@@ -104,6 +102,10 @@ def drop_local_job_rate_limit():
 
 
 onstart:
+    # onstart runs before any job, not in dry runs: the pool is forked while
+    # this process still has one thread (start_block_pool checks)
+    if BLOCK_WORKERS > 1 and PLAN.missing_blocks():
+        start_block_pool(BLOCK_WORKERS)
     drop_local_job_rate_limit()
     remove_stale_outputs()
     clear_block_markers()

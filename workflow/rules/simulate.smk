@@ -11,8 +11,6 @@ rule simulate:
         BLOCK_FILE,
     log:
         "logs/runs/{code}/{config_id}/seed{base_seed}/runs{first}-{last}.log",
-    params:
-        model=PLAN.model,
     threads: 1
     run:
-        write_target(output[0], CANONICAL, wildcards, log[0], params.model, BLOCK_WORKERS)
+        write_target(output[0], CANONICAL, wildcards, log[0], PLAN.model, BLOCK_WORKERS)
