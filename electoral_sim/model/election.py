@@ -16,8 +16,9 @@ from electoral_sim.systems.mixed import OVERHANG_RULES
 
 
 @lru_cache(maxsize=None)
-def _signature(cls: type) -> inspect.Signature:
-    return inspect.signature(cls)  # computed once: canonical_params runs per configuration
+def _defaults(cls: type) -> dict[str, Any]:
+    """Constructor parameters and their defaults, read once (canonical_params runs per configuration)."""
+    return {name: p.default for name, p in inspect.signature(cls).parameters.items()}
 
 PR_TIERS = ("national", "constituency")
 
@@ -158,9 +159,11 @@ class ElectionModel:
         numbers typed, so equal configurations compare (and hash) equal.
         Raises ``ValueError`` naming the first bad parameter or combination.
         """
-        bound = _signature(cls).bind(**params)
-        bound.apply_defaults()
-        a = bound.arguments
+        defaults = _defaults(cls)
+        unknown = params.keys() - defaults.keys()
+        if unknown:
+            raise TypeError(f"canonical_params() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        a = {**defaults, **params}
         n_voters = check.integer("n_voters", a["n_voters"], 1)
         limits.check_voters(n_voters)
         n_constituencies = check.integer("n_constituencies", a["n_constituencies"], 1)
