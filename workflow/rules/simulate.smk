@@ -2,7 +2,8 @@
 # simulation code's fingerprint (see electoral_sim.pipeline): editing the model
 # names new blocks, growing the grid or the runs adds blocks. The job is one
 # in-process call; the default profile runs it on a thread, so a target costs
-# milliseconds beyond its simulations.
+# milliseconds beyond its simulations. The model class needs no params entry:
+# its source is part of {code} (electoral_sim.pipeline.simulation_code).
 from electoral_sim.pipeline import BLOCK_FILE, write_target
 
 
