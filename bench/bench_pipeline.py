@@ -22,7 +22,7 @@ are printed beside each figure.
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import statistics
 import subprocess
@@ -70,15 +70,18 @@ def write_study(path: Path, name: str, n_configs: int, n_runs: int, voters: int)
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of the command's children, and its output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, peak RSS (MB) of the command's process, and its output."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not the maximum over all children
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - t0
+        out.seek(0)
+        text = out.read()
     if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    return elapsed, rss if rss > before / 1024 else float("nan"), proc.stdout + proc.stderr
+        sys.exit(f"failed: {' '.join(cmd)}\n{text[-4000:]}")
+    return elapsed, usage.ru_maxrss / 1024, text
 
 
 def pipeline_vs_batch(work: Path, smk: list[str], esim: str, cores: int, n_runs: int,
@@ -101,8 +104,6 @@ def pipeline_vs_batch(work: Path, smk: list[str], esim: str, cores: int, n_runs:
 
 def _in_copy(work: Path) -> None:
     """Import the package from the copy and work in it."""
-    import os
-
     sys.path.insert(0, str(work))
     os.chdir(work)
 
