@@ -142,6 +142,28 @@ class Plan:
                              "blocks": self.blocks(c)} for c in self.configs]}
 
 
+def write_plan_file(plan: Plan) -> str:
+    """Write ``results/<name>/.plan.json`` unless it already says the same; return its path.
+
+    The file records what the study's tables are made of (its configurations,
+    runs, seed, code and block layout, by digest) and is an input of the
+    merge. The merge's other inputs are only the blocks still missing, so a
+    change that needs no new block (fewer configurations; blocks already
+    computed for another study) would otherwise rerun the merge only through
+    Snakemake's metadata, and a deleted ``.snakemake/`` would leave stale
+    tables. The file changes, and so its mtime, exactly when the plan does.
+    """
+    digest = hashlib.sha256(json.dumps([plan.layout(), plan.provenance], sort_keys=True).encode()).hexdigest()
+    text = json.dumps({"study": plan.name, "code": plan.code, "configurations": len(plan.configs),
+                       "runs_per_configuration": plan.n_runs, "base_seed": plan.base_seed,
+                       "sha256": digest}, indent=1) + "\n"
+    path = Path("results", plan.name, ".plan.json")
+    if not path.is_file() or path.read_text() != text:
+        with atomic_path(path) as tmp:
+            tmp.write_text(text)
+    return str(path)
+
+
 def plan_study(data: dict[str, Any], source: str = "config", target_seconds: float = TARGET_SECONDS) -> Plan:
     """Validate a study dict and expand it; errors name ``source``.
 

@@ -328,6 +328,22 @@ def test_simulation_code_change_reruns_simulations(template, tmp_path):
     assert len(new_codes) == 1 and not new_codes & old_codes and len(after) == 2 * N_TINY_BLOCKS
 
 
+def test_study_change_without_snakemake_metadata_rebuilds_the_tables(template, tmp_path):
+    # fewer configurations need no new block: the merge's missing-block inputs are empty,
+    # and without .snakemake/ there is no params record either; the plan file's mtime reruns it
+    root = clone(template["root"], tmp_path / "repo")
+    shutil.rmtree(root / ".snakemake")
+    fewer = {**TINY, "parameters": {**TINY["parameters"], "anti_incumbency": [0.2]}}
+    out = check(snakemake(root, "--cores", "2", "--configfile", write_study(root, fewer).name))
+    assert "simulate" not in job_stats(out) and job_stats(out)["merge"] == 1
+    results = pd.read_parquet(root / "results/tiny/results.parquet")
+    assert sorted(set(results["anti_incumbency"])) == [0.2] and len(results) == N_TINY // 2
+    # the same study again: the plan file is not rewritten, so nothing reruns
+    state = tree_state(root)
+    assert "Nothing to be done" in check(snakemake(root, "--cores", "2", "--configfile", "study.yaml"))
+    assert tree_state(root) == state
+
+
 # -- 5. bad studies fail before anything runs -------------------------------------------------
 BAD_STUDIES = {
     "typo_key": ({**TINY, "n_runs_per_conifg": 2}, ["n_runs_per_conifg"]),

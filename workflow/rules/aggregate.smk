@@ -11,10 +11,12 @@ localrules:
 
 # Only the blocks still missing are inputs: a block's name says all its content
 # depends on (code, config, seed, runs), so one that exists is kept, and the
-# merge checks every block by name (electoral_sim.pipeline).
+# merge checks every block by name (electoral_sim.pipeline). PLAN_FILE changes
+# whenever the study's plan does, so the merge reruns on its mtime alone.
 rule merge:
     input:
         PLAN.missing_blocks(),
+        PLAN_FILE,
     output:
         results_parquet=f"{STUDY_DIR}/results.parquet",
         results_csv=f"{STUDY_DIR}/results.csv",

@@ -13,6 +13,7 @@ from electoral_sim.pipeline import (
     clear_block_markers,
     simulation_code,
     start_block_pool,
+    write_plan_file,
 )
 from electoral_sim.study import read_study_file
 
@@ -40,7 +41,9 @@ try:
     config.update(read_study(STUDY_FILES))
     # `--config target_seconds=N` (the cluster profiles) sets the automatic block size
     PLAN = plan_study(config, STUDY_SOURCE, workflow.config_settings.config.get("target_seconds", 1.0))
-except ValueError as error:
+    # an input of the merge that changes exactly when the plan does (see write_plan_file)
+    PLAN_FILE = write_plan_file(PLAN)
+except (ValueError, OSError) as error:
     raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml", set_default=False)
 CANONICAL = PLAN.canonical_by_id()
