@@ -42,6 +42,9 @@ from electoral_sim.sweep import expand, run_seeds
 
 #: one block of runs of one configuration, shared by every study that contains it
 BLOCK_FILE = "results/runs/{code}/{config_id}/seed{base_seed}/runs{first}-{last}.parquet"
+#: the part of a block's path between ``results/runs/`` and ``.parquet``: the simulate
+#: rule's one wildcard (one, not five: Snakemake's cost per job grows with them)
+BLOCK_NAME = r"[0-9a-f]{16}/[0-9a-f]{12}/seed[0-9]+/runs[0-9]+-[0-9]+"
 #: modules whose code determines a block file; editing one invalidates cached runs
 SIMULATION_MODULES = ("model", "systems", "metrics.py", "sweep.py", "runs.py", "pipeline.py", "io.py")
 #: modules whose code determines a figure; editing one re-draws the figures
@@ -233,17 +236,24 @@ def write_block(path: str | Path, canonical: dict[str, Any], base_seed: int, fir
         Path(log).write_text(f"simulated runs {first}-{last} ({len(seeds)} runs) -> {path}\n")
 
 
-def write_target(path: str, canonical_by_id: dict[str, dict], wildcards: Any, log: str,
+def parse_block_file(path: str | Path) -> tuple[str, str, int, int, int]:
+    """``(code, config_id, base_seed, first, last)`` of a block file's path (:data:`BLOCK_FILE`)."""
+    code, config_id, seed, runs = Path(path).with_suffix("").parts[-4:]
+    first, last = runs.removeprefix("runs").split("-")
+    return code, config_id, int(seed.removeprefix("seed")), int(first), int(last)
+
+
+def write_target(path: str, canonical_by_id: dict[str, dict], log: str,
                  model: str | None = None, workers: int = 1) -> None:
-    """The simulate rule: :func:`write_block` for the block that ``wildcards`` name.
+    """The simulate rule: :func:`write_block` for the block file ``path``.
 
     With ``workers > 1`` the block is simulated in a process pool shared by
     every target of this Snakemake process (:func:`start_block_pool`): the
     targets run on Snakemake's threads, which would otherwise share one
     interpreter lock. Results do not depend on where a block runs.
     """
-    canonical, first, last = canonical_by_id[wildcards.config_id], int(wildcards.first), int(wildcards.last)
-    args = (path, canonical, int(wildcards.base_seed), first, last, log, model)
+    _, config_id, base_seed, first, last = parse_block_file(path)
+    args = (path, canonical_by_id[config_id], base_seed, first, last, log, model)
     if workers > 1:
         _block_pool(workers).submit(write_block, *args).result()
     else:
@@ -355,18 +365,13 @@ def _expected_seeds(base_seed: int, first: int, last: int) -> list[int]:
     return run_seeds(base_seed, last + 1, first)  # the same for every config: computed once per range
 
 
-def _parse_range(path: str) -> tuple[int, int]:
-    first, last = Path(path).stem.removeprefix("runs").split("-")
-    return int(first), int(last)
-
-
 def iter_config_tables(layout: dict[str, Any]) -> Iterator:
     """Each configuration's runs as one validated Arrow table, in config order."""
     import pyarrow as pa
 
     for config in layout["configs"]:
-        tables = [read_block(p, config["config_id"], layout["base_seed"], *_parse_range(p), layout.get("model"))
-                  for p in config["blocks"]]
+        tables = [read_block(p, config["config_id"], layout["base_seed"], *parse_block_file(p)[3:],
+                             layout.get("model")) for p in config["blocks"]]
         yield pa.concat_tables([t.replace_schema_metadata(None) for t in tables])
 
 

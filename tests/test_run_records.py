@@ -88,6 +88,17 @@ def test_block_holds_the_runs_its_name_promises(block):
         assert table.column("seats")[i].as_py() == result["seats"]
 
 
+def test_block_path_round_trips_through_the_rule_wildcard():
+    import re
+
+    path = pipeline.block_file("0123456789abcdef", CID, BASE_SEED, 20, 129)
+    assert pipeline.parse_block_file(path) == ("0123456789abcdef", CID, BASE_SEED, 20, 129)
+    name = path.removeprefix("results/runs/").removesuffix(".parquet")
+    assert re.fullmatch(pipeline.BLOCK_NAME, name)
+    for other in (name.replace("seed", "s"), name.replace("runs", "r"), name[1:], name + "/x"):
+        assert not re.fullmatch(pipeline.BLOCK_NAME, other)
+
+
 def test_block_written_atomically_with_a_log(tmp_path):
     path, log = tmp_path / "b" / "runs0-0.parquet", tmp_path / "b.log"
     path.parent.mkdir()

@@ -273,10 +273,10 @@ def test_cancelled_cluster_job_is_reported_failed(cluster, slurm_study):
     assert first.returncode not in (0, 124, 137), (
         f"exit code {first.returncode} (0: the cancel went unnoticed; 124/137: Snakemake hung)\n{first.tail()}")
     # the run names the missing block, whose cluster log is the cancelled job's
-    match = re.search(r"1 of 4 blocks are still missing: results/runs/(\w+)/(\w+)/seed(\d+)/runs(\d+)-(\d+)\.parquet",
+    match = re.search(r"1 of 4 blocks are still missing: results/runs/(\w+/\w+/seed\d+/runs\d+-\d+)\.parquet",
                       first.output)
     assert match, first.tail()
-    assert f"rule_simulate/{'_'.join(match.groups())}/{cancelled}.log" in first.output, first.tail()
+    assert f"rule_simulate/{match.group(1).replace('/', '_')}/{cancelled}.log" in first.output, first.tail()
     assert "Exiting because a job execution failed" in first.output
     assert cluster.squeue()[cancelled] == "CANCELLED"
     assert len(first.job_ids) == 4 and cancelled in first.job_ids, first.job_ids  # one job per block

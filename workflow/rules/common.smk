@@ -7,6 +7,7 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from electoral_sim.pipeline import (
+    BLOCK_NAME,
     PLOTTING_MODULES,
     code_fingerprint,
     plan_study,
@@ -65,11 +66,7 @@ TABLES = ("results", "parties", "summary")
 
 
 wildcard_constraints:
-    code="[0-9a-f]{16}",
-    config_id="[0-9a-f]{12}",
-    base_seed="[0-9]+",
-    first="[0-9]+",
-    last="[0-9]+",
+    block=BLOCK_NAME,
 
 
 def remove_stale_outputs():
@@ -130,7 +127,7 @@ def report_missing_blocks():
         f"{len(missing)} of {len(PLAN.block_files())} blocks are still missing: {shown}. "
         "Run the same command again to compute them. A block's log is "
         "logs/runs/<code>/<config_id>/seed<base>/runs<first>-<last>.log; on SLURM also "
-        "logs/slurm/rule_simulate/<code>_<config_id>_<base>_<first>_<last>/<job id>.log"
+        "logs/slurm/rule_simulate/<code>_<config_id>_seed<base>_runs<first>-<last>/<job id>.log"
     )
 
 

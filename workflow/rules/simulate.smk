@@ -4,14 +4,16 @@
 # in-process call; the default profile runs it on a thread, so a target costs
 # milliseconds beyond its simulations. The model class needs no params entry:
 # its source is part of {code} (electoral_sim.pipeline.simulation_code).
-from electoral_sim.pipeline import BLOCK_FILE, write_target
+# The one wildcard, {block}, is <code>/<config_id>/seed<base>/runs<first>-<last>
+# (BLOCK_NAME; write_target reads the parts back from the path).
+from electoral_sim.pipeline import write_target
 
 
 rule simulate:
     output:
-        BLOCK_FILE,
+        "results/runs/{block}.parquet",
     log:
-        "logs/runs/{code}/{config_id}/seed{base_seed}/runs{first}-{last}.log",
+        "logs/runs/{block}.log",
     threads: 1
     run:
-        write_target(output[0], CANONICAL, wildcards, log[0], PLAN.model, BLOCK_WORKERS)
+        write_target(output[0], CANONICAL, log[0], PLAN.model, BLOCK_WORKERS)
