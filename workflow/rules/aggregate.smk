@@ -15,7 +15,7 @@ localrules:
 # whenever the study's plan does, so the merge reruns on its mtime alone.
 rule merge:
     input:
-        PLAN.missing_blocks(),
+        MISSING_BLOCKS,
         PLAN_FILE,
     output:
         results_parquet=f"{STUDY_DIR}/results.parquet",

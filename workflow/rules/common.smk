@@ -12,7 +12,6 @@ from electoral_sim.pipeline import (
     code_fingerprint,
     plan_study,
     clear_block_markers,
-    simulation_code,
     start_block_pool,
     write_plan_file,
 )
@@ -48,7 +47,9 @@ except (ValueError, OSError) as error:
     raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml", set_default=False)
 CANONICAL = PLAN.canonical_by_id()
-SIMULATION_CODE = simulation_code(PLAN.model)
+SIMULATION_CODE = PLAN.code
+# the simulation targets of this run (checked once: a stat per block of the study)
+MISSING_BLOCKS = PLAN.missing_blocks()
 PLOTTING_CODE = code_fingerprint(PLOTTING_MODULES)
 STUDY_DIR = f"results/{PLAN.name}"
 # Local runs simulate blocks in a pool of `--cores` processes (Snakemake's job
@@ -104,7 +105,7 @@ def drop_local_job_rate_limit():
 onstart:
     # onstart runs before any job, not in dry runs: the pool is forked while
     # this process still has one thread (start_block_pool checks)
-    if BLOCK_WORKERS > 1 and PLAN.missing_blocks():
+    if BLOCK_WORKERS > 1 and MISSING_BLOCKS:
         start_block_pool(BLOCK_WORKERS)
     drop_local_job_rate_limit()
     remove_stale_outputs()
