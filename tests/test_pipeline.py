@@ -318,6 +318,13 @@ def test_simulation_code_change_reruns_simulations(template, tmp_path):
     out = check(snakemake(root, "-n", "--cores", "2", "--configfile", template["study"]))
     assert job_stats(out) == {"simulate": N_TINY_BLOCKS, "merge": 1, "summarize": 1,
                               "plot": len(TINY_FIGURES), "provenance": 1, "all": 1}
+    # the profile's dry run: one line on the study's blocks and the job table, no per-job pass
+    assert f"Dry run of study 'tiny': {N_TINY_BLOCKS} of {N_TINY_BLOCKS} blocks of runs to simulate." in out
+    assert out.count("Job stats:") == 1 and "Reasons:" not in out, out
+    # --quiet host (rules shown) is Snakemake's full dry run: every job with its reason
+    listed = check(snakemake(root, "-n", "--quiet", "host", "--cores", "2", "--configfile", template["study"]))
+    assert listed.count("rule simulate:") == N_TINY_BLOCKS and "Reasons:" in listed
+    assert "Dry run of study" not in listed
     # the new blocks go under the new code's fingerprint; the old code's blocks stay as they were
     before = run_files(root)
     check(snakemake(root, "--cores", "2", "--configfile", template["study"]))

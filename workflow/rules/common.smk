@@ -4,6 +4,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
+from snakemake.settings.enums import Quietness
 from snakemake.utils import validate
 
 from electoral_sim.pipeline import (
@@ -100,6 +101,29 @@ def drop_local_job_rate_limit():
     """
     if workflow.local_exec and hasattr(workflow, "scheduler"):
         workflow.scheduler.job_rate_limiter = None
+
+
+def take_the_short_dry_run():
+    """In a dry run whose job lines are hidden, skip formatting them.
+
+    Every profile hides each job's lines (quiet: rules), yet Snakemake's dry
+    run still formats them all (inputs, outputs, resources, reason): about
+    0.7 ms a job, 6 of 17 s for a 10^4-target study. It skips that pass when
+    quiet is exactly {rules, progress}, its own `--quiet` dry run; this asks
+    for that path. The logger keeps the quiet set it was built with, so the
+    job table still prints; Snakemake's "Reasons" summary goes with the pass
+    (`snakemake -n --quiet host` lists every job with its reason).
+    """
+    settings = workflow.output_settings
+    quiet = settings.quiet or set()  # None without a profile
+    if not settings.dryrun or Quietness.RULES not in quiet or Quietness.PROGRESS in quiet:
+        return
+    settings.quiet = {Quietness.RULES, Quietness.PROGRESS}  # a new set: the logger's stays as it was
+    logger.info(f"Dry run of study {PLAN.name!r}: {len(MISSING_BLOCKS)} of {len(PLAN.block_files())} "
+                f"blocks of runs to simulate.")
+
+
+take_the_short_dry_run()
 
 
 onstart:
