@@ -64,6 +64,22 @@ def local_cores():
 
 
 BLOCK_WORKERS = 1 if workflow.remote_exec else local_cores()
+
+
+def blocks_run_in_pool():
+    """Whether this run simulates its blocks in the local pool (known once the executor is)."""
+    return BLOCK_WORKERS > 1 and workflow.local_exec
+
+
+def simulate_threads(wildcards):
+    """Threads of a simulate job: 0 where its block runs in the pool, else 1.
+
+    The pool holds the --cores workers that compute; a pooled job's thread
+    only waits for its block. Zero threads let Snakemake start jobs while
+    the pool is busy, so its per-job work (scheduling, markers, progress)
+    overlaps the simulations instead of leaving workers idle between them.
+    """
+    return 0 if blocks_run_in_pool() else 1
 TABLES = ("results", "parties", "summary")
 
 
@@ -129,7 +145,7 @@ take_the_short_dry_run()
 onstart:
     # onstart runs before any job, not in dry runs: the pool is forked while
     # this process still has one thread (start_block_pool checks)
-    if BLOCK_WORKERS > 1 and MISSING_BLOCKS:
+    if blocks_run_in_pool() and MISSING_BLOCKS:
         start_block_pool(BLOCK_WORKERS)
     drop_local_job_rate_limit()
     remove_stale_outputs()
