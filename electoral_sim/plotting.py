@@ -13,8 +13,9 @@ metric's possible range (a Gallagher index is never below 0).
 
 ``<param>`` (every swept parameter)
     each metric against the parameter. Grid sweeps: mean and 95 % CI over
-    runs, pooled over the other swept parameters, one line per electoral
-    system when the study varies it. Sampled sweeps (random, Latin
+    runs, pooled over the other swept parameters (error bars; a line and a
+    band beyond :data:`DENSE_GRID` values), one line per electoral system
+    when the study varies it. Sampled sweeps (random, Latin
     hypercube, Sobol, Morris): one point per configuration (its mean over
     runs) and a trend, the mean and 95 % CI of the runs in each of up to
     :data:`N_BINS` quantile bins of the parameter.
@@ -43,6 +44,8 @@ SYSTEM = "electoral_system"
 SAMPLED_SWEEPS = ("random", "latin_hypercube", "sobol", "morris")
 DPI = 300
 N_BINS = 8  #: trend bins of a sampled sweep
+DENSE_GRID = 25  #: a numeric grid with more values than this is drawn as a line and a CI band
+HEATMAP_TICKS = (4, 5)  #: at most this many labelled values on a heatmap's x and y axes
 PAIRED_FIGURE = "system_differences"
 REFERENCE_SYSTEMS = ("FPTP", "PR")  #: the first one a study sweeps is the paired reference
 
@@ -289,6 +292,9 @@ def plot_parameter(results, summary, spec: dict[str, Any]):
                 else:
                     ax.errorbar(x, mean, yerr=err, color=colour, marker=marker, ms=4, mec="black", mew=0.5,
                                 capsize=3, lw=1.2, linestyle="none", label=label, zorder=3)
+            elif numeric and len(values) > DENSE_GRID:  # error bars would merge into a smear
+                ax.plot(x, mean, color=colour, lw=1.5, label=label)
+                ax.fill_between(x, mean - err[0], mean + err[1], color=colour, alpha=0.2, linewidth=0)
             else:
                 ax.errorbar(x, mean, yerr=err, color=colour, marker=marker, ms=3.5, capsize=2.5, lw=1.2,
                             linestyle="-" if numeric else "none", label=label)
@@ -367,8 +373,8 @@ def plot_heatmap(results, summary, spec: dict[str, Any]):
             ax = axes[r, c]
             image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis",
                               vmin=vmin, vmax=vmax)
-            ax.set_xticks(range(len(xb)), [f"{v:,g}" for v in xb])
-            ax.set_yticks(range(len(ya)), [f"{v:,g}" for v in ya])
+            ax.set_xticks(*_index_ticks(xb, HEATMAP_TICKS[0]))
+            ax.set_yticks(*_index_ticks(ya, HEATMAP_TICKS[1]))
             if r == 0 and by:
                 ax.set_title(str(name))
             if grid.isna().all(axis=None):
@@ -377,9 +383,24 @@ def plot_heatmap(results, summary, spec: dict[str, Any]):
         bar.set_label(_wrap(metric_label(metric), 15), fontsize=6.5)
     fig.supxlabel(parameter_label(b), fontsize=8)
     fig.supylabel(parameter_label(a), fontsize=8)
-    fig.suptitle(f"Mean outcome by {_short(parameter_label(a))} and {_short(parameter_label(b))}"
+    title = f"Mean outcome by {_short(parameter_label(a))} and {_short(parameter_label(b))}"
+    width = int(fig.get_figwidth() * 11)  # characters of the title's font that fit across the figure
+    fig.suptitle(_wrap(title, width)
                  + ("\n(pooled over the other parameters)" if len(spec["swept"]) > 2 + bool(by) else ""))
     return fig
+
+
+def _index_ticks(values: Sequence, most: int) -> tuple[list[int], list[str]]:
+    """Tick positions and labels of an image axis indexed by ``values``.
+
+    Every value when there are at most ``most``; else ``most`` evenly spread
+    ones, labelled to 3 significant digits.
+    """
+    n = len(values)
+    if n <= most:
+        return list(range(n)), [f"{v:,g}" for v in values]
+    positions = np.unique(np.linspace(0, n - 1, most).round().astype(int)).tolist()
+    return positions, [f"{values[i]:,.3g}" for i in positions]
 
 
 def plot_paired(results, summary, spec: dict[str, Any]):

@@ -6,6 +6,7 @@ quantile), not with the plotting module's own helpers.
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import matplotlib
@@ -329,3 +330,42 @@ def test_every_metric_of_the_model_has_a_label_in_words():
     for system in ("FPTP", "MMP", "IRV"):
         metrics = run_record(ElectionModel(n_voters=1000, electoral_system=system, seed=1).run_election())["metrics"]
         assert len(metrics) >= 9 and set(metrics) <= set(METRIC_LABELS), set(metrics) - set(METRIC_LABELS)
+
+
+# -- dense grids --------------------------------------------------------------------------------
+def test_dense_grid_figures_stay_legible():
+    # 60 temperatures x 12 growth values (a grid of thousands of configurations draws like this):
+    # parameter panels show a line and a band, heatmap axes a few labelled values, nothing overlaps
+    temps, growth = np.round(np.linspace(0.1, 1.0, 60), 6), np.round(np.linspace(-0.05, 0.05, 12), 6)
+    t, g = (a.ravel() for a in np.meshgrid(temps, growth, indexing="ij"))
+    rng = np.random.default_rng(3)
+    runs = pd.DataFrame({"temperature": np.repeat(t, 2), "economic_growth": np.repeat(g, 2)})
+    runs = runs.assign(config_idx=np.repeat(np.arange(len(t)), 2), run_idx=range(len(runs)), seed=range(len(runs)),
+                       gallagher=rng.uniform(0, 30, len(runs)), turnout=rng.uniform(0.4, 0.8, len(runs)))
+    summary = runs.groupby(["temperature", "economic_growth"], as_index=False).agg(
+        gallagher_mean=("gallagher", "mean"), gallagher_std=("gallagher", "std"),
+        turnout_mean=("turnout", "mean"), turnout_std=("turnout", "std"))
+    study = {"parameters": {"temperature": temps.tolist(), "economic_growth": growth.tolist()}}
+
+    fig = plotting.plot_parameter(runs, summary, figure_specs(study)["temperature"])
+    ax = _panel(fig, "gallagher")
+    assert not ax.containers  # no error bars
+    (line,) = ax.lines
+    np.testing.assert_allclose(line.get_ydata(), runs.groupby("temperature")["gallagher"].mean().to_numpy())
+    _texts_inside(fig)
+
+    fig = plotting.plot_heatmap(runs, summary, figure_specs(study)["heatmap_temperature_economic_growth"])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    maps = [ax for ax in fig.axes if ax.images]
+    assert len(maps) == 2
+    for ax in maps:
+        np.testing.assert_allclose(ax.get_yticks()[[0, -1]], [0, len(temps) - 1])  # the ends are labelled
+        # shared x axis: only the bottom panel labels it
+        for labels, most in ((ax.get_xticklabels(), 4 if ax is maps[-1] else 0), (ax.get_yticklabels(), 5)):
+            shown = [label for label in labels if label.get_text()]
+            assert min(2, most) <= len(shown) <= most
+            boxes = [label.get_window_extent(renderer) for label in shown]
+            assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    assert [label.get_text() for label in maps[0].get_yticklabels()] == ["0.1", "0.329", "0.558", "0.771", "1"]
+    _texts_inside(fig)
