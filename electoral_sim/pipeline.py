@@ -388,6 +388,25 @@ def merge_blocks(layout: dict[str, Any]):
     return results, parties if parties is not None else pd.DataFrame(columns=list(PARTY_COLUMNS))
 
 
+def handle_sigterm_on_a_thread() -> None:
+    """Run the process's SIGTERM handler on a thread of its own (call from the main thread).
+
+    Snakemake's handler (``JobScheduler.exit_gracefully``, Snakemake 9.27)
+    takes the scheduler's lock, and Python runs a handler in the main thread,
+    which holds that lock while it records finished jobs: a SIGTERM arriving
+    then (``kill``, ``timeout``, a cluster's time limit) deadlocked the run.
+    On a thread, the handler waits for the lock and Snakemake stops as it
+    means to, after the running jobs.
+    """
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGTERM)
+    if callable(previous):
+        signal.signal(signal.SIGTERM, lambda number, frame: threading.Thread(
+            target=previous, args=(number, frame), daemon=True).start())
+
+
 def exit_with_parent() -> None:
     """End this process when the process that started it ends (Linux; elsewhere a no-op).
 

@@ -316,6 +316,33 @@ def test_kill_9_of_snakemake_leaves_no_orphan_and_resumes(tmp_path):
     assert hidden_temps(root / "results") == []
 
 
+def test_sigterm_while_the_main_thread_holds_the_scheduler_lock_does_not_deadlock():
+    # Snakemake's SIGTERM handler takes its scheduler's lock, which the main thread holds
+    # while it records finished jobs; run in the main thread there, it waited forever
+    # (seen with `kill` during a 2,000-block run). pipeline.handle_sigterm_on_a_thread
+    # runs it on a thread: the signal returns at once and the handler runs once the lock is free.
+    script = textwrap.dedent("""
+        import os, signal, threading
+        from electoral_sim.pipeline import handle_sigterm_on_a_thread
+
+        lock, ran = threading.Lock(), threading.Event()
+        def snakemake_like_handler(number, frame):
+            with lock:
+                ran.set()
+        signal.signal(signal.SIGTERM, snakemake_like_handler)
+        handle_sigterm_on_a_thread()
+        with lock:
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):  # the main thread runs the Python-level handler between bytecodes
+                pass
+            assert not ran.is_set()
+        assert ran.wait(10)
+        print("stopped")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "stopped", proc.stderr[-2000:]
+
+
 def test_read_only_then_full_results_directory_then_recovery(tmp_path):
     tp = pipeline_helpers()
     root = tp.make_copy(tmp_path / "repo")

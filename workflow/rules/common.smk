@@ -11,6 +11,7 @@ from electoral_sim.pipeline import (
     BLOCK_NAME,
     PLOTTING_MODULES,
     code_fingerprint,
+    handle_sigterm_on_a_thread,
     plan_study,
     clear_block_markers,
     start_block_pool,
@@ -71,15 +72,6 @@ def blocks_run_in_pool():
     return BLOCK_WORKERS > 1 and workflow.local_exec
 
 
-def simulate_threads(wildcards):
-    """Threads of a simulate job: 0 where its block runs in the pool, else 1.
-
-    The pool holds the --cores workers that compute; a pooled job's thread
-    only waits for its block. Zero threads let Snakemake start jobs while
-    the pool is busy, so its per-job work (scheduling, markers, progress)
-    overlaps the simulations instead of leaving workers idle between them.
-    """
-    return 0 if blocks_run_in_pool() else 1
 TABLES = ("results", "parties", "summary")
 
 
@@ -148,6 +140,7 @@ onstart:
     if blocks_run_in_pool() and MISSING_BLOCKS:
         start_block_pool(BLOCK_WORKERS)
     drop_local_job_rate_limit()
+    handle_sigterm_on_a_thread()
     remove_stale_outputs()
     clear_block_markers()
 
