@@ -145,7 +145,7 @@ class Plan:
                              "blocks": self.blocks(c)} for c in self.configs]}
 
 
-def write_plan_file(plan: Plan) -> str:
+def write_plan_file(plan: Plan, layout: dict[str, Any]) -> str:
     """Write ``results/<name>/.plan.json`` unless it already says the same; return its path.
 
     The file records what the study's tables are made of (its configurations,
@@ -155,8 +155,10 @@ def write_plan_file(plan: Plan) -> str:
     computed for another study) would otherwise rerun the merge only through
     Snakemake's metadata, and a deleted ``.snakemake/`` would leave stale
     tables. The file changes, and so its mtime, exactly when the plan does.
+    ``layout`` is ``plan.layout()``, built once by the caller (the merge's
+    params hold it too; 10^4 configurations take a tenth of a second).
     """
-    digest = hashlib.sha256(json.dumps([plan.layout(), plan.provenance], sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps([layout, plan.provenance], sort_keys=True).encode()).hexdigest()
     text = json.dumps({"study": plan.name, "code": plan.code, "configurations": len(plan.configs),
                        "runs_per_configuration": plan.n_runs, "base_seed": plan.base_seed,
                        "sha256": digest}, indent=1) + "\n"

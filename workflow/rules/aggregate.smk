@@ -25,7 +25,7 @@ rule merge:
     log:
         f"logs/{PLAN.name}/merge.log",
     params:
-        layout=PLAN.layout(),
+        layout=LAYOUT,
         code=SIMULATION_CODE,
         provenance=PLAN.provenance,
     run:

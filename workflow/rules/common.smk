@@ -43,8 +43,10 @@ try:
     config.update(read_study(STUDY_FILES))
     # `--config target_seconds=N` (the cluster profiles) sets the automatic block size
     PLAN = plan_study(config, STUDY_SOURCE, workflow.config_settings.config.get("target_seconds", 1.0))
-    # an input of the merge that changes exactly when the plan does (see write_plan_file)
-    PLAN_FILE = write_plan_file(PLAN)
+    # what the merge reads (its params), and an input of the merge that changes
+    # exactly when the plan does (see write_plan_file)
+    LAYOUT = PLAN.layout()
+    PLAN_FILE = write_plan_file(PLAN, LAYOUT)
 except (ValueError, OSError) as error:
     raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml", set_default=False)
@@ -65,13 +67,6 @@ def local_cores():
 
 
 BLOCK_WORKERS = 1 if workflow.remote_exec else local_cores()
-
-
-def blocks_run_in_pool():
-    """Whether this run simulates its blocks in the local pool (known once the executor is)."""
-    return BLOCK_WORKERS > 1 and workflow.local_exec
-
-
 TABLES = ("results", "parties", "summary")
 
 
@@ -136,8 +131,9 @@ take_the_short_dry_run()
 
 onstart:
     # onstart runs before any job, not in dry runs: the pool is forked while
-    # this process still has one thread (start_block_pool checks)
-    if blocks_run_in_pool() and MISSING_BLOCKS:
+    # this process still has one thread (start_block_pool checks); the executor
+    # is known by now, and a cluster's submit host needs no pool
+    if BLOCK_WORKERS > 1 and workflow.local_exec and MISSING_BLOCKS:
         start_block_pool(BLOCK_WORKERS)
     drop_local_job_rate_limit()
     handle_sigterm_on_a_thread()
