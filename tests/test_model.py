@@ -255,9 +255,9 @@ def electorate_at_origin(monkeypatch):
     import sys
 
     for name, module in list(sys.modules.items()):  # wherever the model keeps its constants
-        if name.startswith("electoral_sim.model") and hasattr(module, "VOTER_SPREAD"):
-            monkeypatch.setattr(module, "CENTRE_SPREAD", 0.0)
-            monkeypatch.setattr(module, "VOTER_SPREAD", 0.0)
+        for constant in ("CENTRE_SPREAD", "VOTER_SPREAD"):
+            if name.startswith("electoral_sim.model") and hasattr(module, constant):
+                monkeypatch.setattr(module, constant, 0.0)
 
 
 def at_origin(n_voters, parties, temperature, growth=0.0, anti=0.0, mood=0.0, seed=0, **kw):

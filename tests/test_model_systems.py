@@ -44,8 +44,7 @@ def same(a: dict, b: dict) -> bool:
 
 def cast(model: ElectionModel, need: set[str]) -> Ballots:
     """The ballots of the model's next election, as ``run_election`` draws them."""
-    pos, const = model._party_terms()
-    return cast_ballots(model.electorate, pos, const, model.temperature, model.rng, model.rng.spawn(1)[0],
+    return cast_ballots(model.electorate, model._party_terms(), model.temperature, model.rng, model.rng.spawn(1)[0],
                         frozenset(need))
 
 
@@ -408,7 +407,7 @@ def test_threshold_waived_is_reported():
 
 def test_new_parameters_are_canonical_and_ordered():
     p = ElectionModel.canonical_params(electoral_system="stv", district_magnitude=3.0, pr_tier="National")
-    assert list(p)[-5:] == ["district_magnitude", "pr_tier", "list_seats", "overhang", "waiver_seats"]
+    assert list(p)[-6:] == ["district_magnitude", "pr_tier", "list_seats", "overhang", "waiver_seats", "regions"]
     assert (p["electoral_system"], p["district_magnitude"], p["pr_tier"]) == ("STV", 3, "national")
     assert (p["list_seats"], p["overhang"], p["waiver_seats"]) == (None, "keep", 1)
 

@@ -1,8 +1,8 @@
-"""The agent-based election model: an electorate (:mod:`.electorate`), its
-ballots (:mod:`.ballots`), parameter checks (:mod:`.params`) and
+"""The agent-based election model: an electorate in regions (:mod:`.regions`,
+:mod:`.electorate`), its ballots (:mod:`.ballots`), the behavioural constants
+(:mod:`.behaviour`), parameter checks (:mod:`.params`) and
 :class:`ElectionModel` (:mod:`.election`)."""
-from electoral_sim.model.election import ElectionModel
-from electoral_sim.model.electorate import (
+from electoral_sim.model.behaviour import (
     ALIENATION_WEIGHT,
     BASE_TURNOUT,
     CENTRE_SPREAD,
@@ -10,6 +10,7 @@ from electoral_sim.model.electorate import (
     INDIFFERENCE_WEIGHT,
     VOTER_SPREAD,
 )
+from electoral_sim.model.election import ElectionModel
 from electoral_sim.model.params import DEFAULT_PARTIES, new_seed
 
 __all__ = [

@@ -231,8 +231,14 @@ class Cardinal:
         h = perceived.copy()
         top = h.max(axis=0)
         h[first, np.arange(m)] = top
-        approve = h >= h.mean(axis=0)
-        low = h.min(axis=0)
+        on_ballot = np.isfinite(h)  # -inf: the party does not stand there
+        if on_ballot.all():
+            approve = h >= h.mean(axis=0)
+            low = h.min(axis=0)
+        else:  # the mean and the worst over the parties on the voter's ballot
+            approve = on_ballot & (h >= np.where(on_ballot, h, 0).sum(axis=0) / on_ballot.sum(axis=0))
+            low = np.where(on_ballot, h, np.inf).min(axis=0)
+            h[~on_ballot] = np.broadcast_to(low, h.shape)[~on_ballot]
         span = top - low
         span[span <= 0] = 1  # indifferent voters: every party scores 0
         h -= low

@@ -11,7 +11,9 @@ import numpy as np
 from electoral_sim import limits, metrics, systems
 from electoral_sim.model import params as check
 from electoral_sim.model.ballots import MAX_RANKED_PARTIES
-from electoral_sim.model.electorate import GROWTH_WEIGHT, Ballots, cast_ballots, draw_electorate
+from electoral_sim.model import regions as geo
+from electoral_sim.model.behaviour import GROWTH_WEIGHT
+from electoral_sim.model.electorate import Ballots, PartyTerms, cast_ballots, draw_electorate
 from electoral_sim.systems.mixed import OVERHANG_RULES
 
 
@@ -137,6 +139,7 @@ class ElectionModel:
         list_seats: int | None = None,
         overhang: str = "keep",
         waiver_seats: int = 1,
+        regions: list[dict] | str | None = None,
         seed: int | None = None,
     ) -> None:
         given = {k: v for k, v in locals().items() if k not in ("self", "seed")}
@@ -145,7 +148,8 @@ class ElectionModel:
         self.seed = check.integer("seed", seed, 0) if seed is not None else check.new_seed()
         self.rng = np.random.default_rng(self.seed)
         limits.check_memory(self.n_voters)  # a clear error, not a MemoryError
-        self.electorate = draw_electorate(self.rng, self.n_voters, self.n_constituencies)
+        self.geography = geo.geography(self.regions, self.parties, self.n_constituencies)
+        self.electorate = draw_electorate(self.rng, self.n_voters, self.geography)
         self.constituency_centres = self.electorate.centres
         self.constituency_sizes = self.electorate.sizes
         self.voter_positions = self.electorate.positions  # shape (2, n): row 0 is x, row 1 is y
@@ -172,6 +176,13 @@ class ElectionModel:
                 f"n_constituencies must be between 1 and n_voters={n_voters}, got {a['n_constituencies']!r}"
             )
         parties = check.parties(a["parties"])
+        regions = a["regions"]
+        if regions is None and isinstance(a["parties"], str):
+            regions = a["parties"]  # a named party system comes with its regions, if it has any
+        if isinstance(regions, str):
+            from electoral_sim.party_systems import system_regions
+
+            regions = system_regions(regions, n_constituencies)
         out = {
             "n_voters": n_voters,
             "n_constituencies": n_constituencies,
@@ -188,8 +199,9 @@ class ElectionModel:
             "list_seats": None if a["list_seats"] is None else check.integer("list_seats", a["list_seats"], 0),
             "overhang": check.choice("overhang", a["overhang"], OVERHANG_RULES),
             "waiver_seats": check.integer("waiver_seats", a["waiver_seats"], 1),
+            "regions": geo.check_regions(regions, parties, n_constituencies),
         }
-        _check_combination(out, len(parties))
+        _check_combination(out, len(parties), _fewest_standing(out["regions"], parties))
         return out
 
     def _set(self, canonical: dict[str, Any]) -> None:
@@ -219,13 +231,35 @@ class ElectionModel:
         return self._replace(temperature=temperature)
 
     # -- simulation -----------------------------------------------------------
-    def _party_terms(self) -> tuple[np.ndarray, np.ndarray]:
-        """Positions (P, 2) and the voter-independent part of utility (P,)."""
+    @property
+    def _standing(self) -> np.ndarray:
+        """(C, P) bool: the party stands in the constituency."""
+        return self.geography.standing[self.electorate.region]
+
+    def _national_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (P, 2) and the voter-independent part of utility before regional shifts (P,)."""
         pos = np.array([p["position"] for p in self.parties], dtype=np.float64)
         incumbent = np.array([p["incumbent"] for p in self.parties], dtype=np.float64)
         valence = np.array([p["valence"] for p in self.parties], dtype=np.float64)
         swing = GROWTH_WEIGHT * self.economic_growth - self.anti_incumbency + self.national_mood
         return pos, valence + incumbent * swing - np.sum(pos**2, axis=1)
+
+    def _party_terms(self) -> PartyTerms:
+        """Positions, and per constituency the voter-independent utility and base turnout."""
+        pos, national = self._national_terms()
+        g, region = self.geography, self.electorate.region
+        const = np.where(g.standing, national + g.valence, -np.inf)[region]
+        return PartyTerms(pos, const, g.turnout[region])
+
+    def _mean_const(self) -> np.ndarray:
+        """(P,) the voter-independent utility averaged over the electorate, regional shifts included
+        (a party's utility to voters where it does not stand counts too: it is a national figure)."""
+        _, national = self._national_terms()
+        g = self.geography
+        if len(g.names) == 1:
+            return national + g.valence[0]
+        share = np.bincount(self.electorate.region, weights=self.electorate.sizes, minlength=len(g.names))
+        return national + share / self.n_voters @ g.valence
 
     def _single_member(self) -> bool:
         """True when every seat is won in a constituency that elects one member."""
@@ -268,8 +302,8 @@ class ElectionModel:
             need = need | {"pairwise"}
         t = self.temperature
         ballot_rng = self.rng.spawn(1)[0]
-        pos, const = self._party_terms()
-        ballots = cast_ballots(self.electorate, pos, const, t, self.rng, ballot_rng, frozenset(need))
+        terms = self._party_terms()
+        ballots = cast_ballots(self.electorate, terms, t, self.rng, ballot_rng, frozenset(need))
         votes = ballots.votes.sum(axis=0)
         seats, winners, waived = self._count(spec, ballots, votes)
         result: dict[str, Any] = {}
@@ -277,7 +311,7 @@ class ElectionModel:
             names = [p["name"] for p in self.parties]
             one = all(len(w) == 1 for w in winners)
             result["constituency_winners"] = [names[w[0]] if one else [names[i] for i in w] for w in winners]
-        return {**result, **self._metrics(votes, seats, pos, const, ballots, winners if single else None, waived)}
+        return {**result, **self._metrics(votes, seats, terms, ballots, winners if single else None, waived)}
 
     def _count(self, spec: systems.ModelSystem, ballots: Ballots, votes: np.ndarray):
         """Seats per party, the winners of each constituency (or None) and ``threshold_waived``."""
@@ -293,7 +327,8 @@ class ElectionModel:
             winners = [np.repeat(np.arange(n_parties), s).tolist() for s in won]
             return np.sum(won, axis=0).astype(np.int64), winners, waived / c
         if self.electoral_system == "FPTP" or spec.seats == "mixed":
-            won = systems.fptp_winners(ballots.votes, votes)
+            # a party that does not stand cannot win, not even a constituency where nobody voted
+            won = systems.fptp_winners(np.where(self._standing, ballots.votes, -1), votes)
             winners = [[int(w)] for w in won]
             district = np.bincount(won, minlength=n_parties)
             if spec.seats == "single":
@@ -322,6 +357,8 @@ class ElectionModel:
         if spec.ballot == "first":  # SNTV: one candidate per party
             return spec.count(np.arange(p)[:, None], ballots.votes[k], p, tie, m)
         rankings, counts = ballots.profiles[k]
+        if not self._standing[k].all():
+            rankings = _drop_candidates(rankings, ~self._standing[k])
         if spec.seats != "magnitude":
             return spec.count(rankings, counts, p, tie)
         if m == 1:
@@ -332,11 +369,11 @@ class ElectionModel:
         elected = spec.count(expanded, counts, p * m, (tie[:, None] * m + slate).ravel(), m)
         return [w // m for w in elected]
 
-    def _metrics(self, votes, seats, pos, const, ballots: Ballots, single_winners, waived) -> dict[str, Any]:
+    def _metrics(self, votes, seats, terms: PartyTerms, ballots: Ballots, single_winners, waived) -> dict[str, Any]:
         n_parties = len(self.parties)
         n_seats = int(seats.sum())
         total_votes = int(votes.sum())
-        mean_utility = 2.0 * pos @ self._mean_position + const  # up to a party-independent term
+        mean_utility = 2.0 * terms.positions @ self._mean_position + self._mean_const()
         seat_shares = seats / n_seats
         incumbent = np.array([p["incumbent"] for p in self.parties])
         nan = math.nan
@@ -375,7 +412,21 @@ class ElectionModel:
         )
 
 
-def _check_combination(p: dict[str, Any], n_parties: int) -> None:
+def _fewest_standing(regions: list[dict[str, Any]] | None, parties: tuple[dict[str, Any], ...]) -> int:
+    """The fewest parties standing in any region."""
+    if regions is None:
+        return len(parties)
+    return min(sum(p.get("regions") is None or r["name"] in p["regions"] for p in parties) for r in regions)
+
+
+def _drop_candidates(rankings: np.ndarray, dropped: np.ndarray) -> np.ndarray:
+    """``rankings`` (K, L) with the candidates where ``dropped`` (P,) is True removed, order kept, -1 padded."""
+    keep = (rankings >= 0) & ~dropped[np.maximum(rankings, 0)]
+    order = np.argsort(~keep, axis=1, kind="stable")
+    return np.take_along_axis(np.where(keep, rankings, -1), order, axis=1)
+
+
+def _check_combination(p: dict[str, Any], n_parties: int, n_standing: int) -> None:
     """Refuse parameters that the chosen system cannot use."""
     system = p["electoral_system"]
     seats = systems.MODEL_SYSTEMS[system].seats
@@ -386,8 +437,9 @@ def _check_combination(p: dict[str, Any], n_parties: int) -> None:
     if m > 1 and seats not in ("magnitude", "list"):
         raise ValueError(f"district_magnitude={m} needs STV, SNTV or PR: {system} elects one member "
                          "per constituency (use district_magnitude=1)")
-    if system == "SNTV" and m > n_parties:
-        raise ValueError(f"district_magnitude={m} exceeds the {n_parties} parties: under SNTV each party "
+    if system == "SNTV" and m > n_standing:
+        where = f"the {n_parties} parties" if n_standing == n_parties else f"the {n_standing} parties standing in a region"
+        raise ValueError(f"district_magnitude={m} exceeds {where}: under SNTV each party "
                          "fields one candidate per constituency")
     if p["pr_tier"] != "national" and system != "PR":
         raise ValueError(f"pr_tier={p['pr_tier']!r} applies only to electoral_system PR, got {system}")

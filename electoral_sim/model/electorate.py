@@ -6,36 +6,48 @@ from dataclasses import dataclass
 import numpy as np
 
 from electoral_sim.model import ballots
+from electoral_sim.model.behaviour import ALIENATION_WEIGHT, INDIFFERENCE_WEIGHT, VOTER_SPREAD
+from electoral_sim.model.regions import Geography
 
-CENTRE_SPREAD = 0.35  #: s.d. of constituency centres around the origin, per axis
-VOTER_SPREAD = 0.5  #: s.d. of voters around their constituency centre, per axis
-GROWTH_WEIGHT = 10.0  #: utility per unit of economic growth (0.02 -> +0.2)
-BASE_TURNOUT = 0.9  #: turnout propensity of a satisfied, decided voter
-ALIENATION_WEIGHT = 0.3  #: propensity lost per unit of shortfall of the best utility below 0
-INDIFFERENCE_WEIGHT = 0.3  #: propensity lost by a fully indifferent voter
 _CHUNK = 1 << 15  #: voters per vectorised block (fixed: results depend on it)
 
 
 @dataclass(frozen=True)
 class Electorate:
-    """Voters sorted by constituency."""
+    """Voters sorted by constituency, constituencies by region."""
 
     centres: np.ndarray  #: (C, 2) constituency centres
     sizes: np.ndarray  #: (C,) voters per constituency
     positions: np.ndarray  #: (2, n) float32: row 0 is x, row 1 is y
     constituency: np.ndarray  #: (n,) int32 constituency of each voter
+    region: np.ndarray  #: (C,) region of each constituency
 
 
-def draw_electorate(rng: np.random.Generator, n_voters: int, n_constituencies: int) -> Electorate:
-    """Draw constituency centres and voter positions (see :class:`ElectionModel`)."""
-    n, c = n_voters, n_constituencies
-    centres = rng.normal(0.0, CENTRE_SPREAD, size=(c, 2))
+def draw_electorate(rng: np.random.Generator, n_voters: int, geography: Geography) -> Electorate:
+    """Draw constituency centres (around their region's centre) and voter positions."""
+    region = geography.region_of
+    n, c = n_voters, len(region)
+    centres = geography.centres[region] + geography.spreads[region, None] * rng.standard_normal((c, 2))
     sizes = np.full(c, n // c, dtype=np.int64)
     sizes[: n % c] += 1
     xy = rng.standard_normal((2, n), dtype=np.float32)
     xy *= np.float32(VOTER_SPREAD)
     xy += np.repeat(centres.T.astype(np.float32), sizes, axis=1)
-    return Electorate(centres, sizes, xy, np.repeat(np.arange(c, dtype=np.int32), sizes))
+    return Electorate(centres, sizes, xy, np.repeat(np.arange(c, dtype=np.int32), sizes), region)
+
+
+@dataclass(frozen=True)
+class PartyTerms:
+    """What the parties offer each constituency's voters, apart from closeness."""
+
+    positions: np.ndarray  #: (P, 2) party positions
+    const: np.ndarray  #: (C, P) voter-independent utility; -inf where the party does not stand
+    turnout: np.ndarray  #: (C,) base turnout propensity
+
+    @property
+    def standing(self) -> np.ndarray:
+        """(C, P) bool: the party is on the constituency's ballot."""
+        return np.isfinite(self.const)
 
 
 @dataclass
@@ -52,8 +64,7 @@ class Ballots:
 
 def cast_ballots(
     electorate: Electorate,
-    pos: np.ndarray,
-    const: np.ndarray,
+    terms: PartyTerms,
     t: float,
     rng: np.random.Generator,
     ballot_rng: np.random.Generator | None = None,
@@ -63,18 +74,32 @@ def cast_ballots(
 
     Parameters
     ----------
-    pos, const : party positions (P, 2) and the voter-independent part of utility (P,).
+    terms : the parties' positions and, per constituency, the voter-independent
+        part of utility and the base turnout propensity.
     t : the logit temperature.
     rng : draws choices and turnout (two float32 uniforms per voter, in blocks).
     ballot_rng : draws what ``need`` asks for beyond first preferences.
     need : any of ``"pairwise"`` (sincere pairwise counts, no draws), ``"rankings"``
         and ``"cardinal"`` (both from one Gumbel draw per voter and party).
+
+    A party that does not stand in a constituency has utility -inf there: it
+    gets no vote and sits below every party that stands on each ranking and
+    score. Constituencies that differ in nothing take the same arithmetic as
+    one national set of terms, so an electorate without regions gives the
+    same bits as before regions existed.
     """
     n = electorate.positions.shape[1]
+    pos = terms.positions
     n_parties, c = len(pos), len(electorate.sizes)
     # u_ij + ||v_i||^2 = 2 p_j . v_i + const_j, scaled by 1/T for the logit
     weights = (2.0 * pos / t).astype(np.float32)
-    offsets = (const / t).astype(np.float32)
+    offsets = (terms.const / t).astype(np.float32)  # (C, P)
+    standing = terms.standing
+    n_standing = standing.sum(axis=1)
+    base = terms.turnout.astype(np.float32)
+    indifference = (INDIFFERENCE_WEIGHT * n_standing / (n_standing - 1)).astype(np.float32)
+    uniform = bool((offsets == offsets[0]).all() and (base == base[0]).all())
+    everyone_stands = bool(standing.all())
     counts = np.zeros(c * (n_parties + 1), dtype=np.int64)
     keys_base = electorate.constituency * np.int32(n_parties + 1)
     ends = np.cumsum(electorate.sizes)
@@ -86,11 +111,18 @@ def cast_ballots(
         stop = min(start + _CHUNK, n)
         xy = electorate.positions[:, start:stop]
         u_choice, u_turnout = rng.random((2, stop - start), dtype=np.float32)
+        seg = ballots.segments(electorate.constituency, start, stop, ends)
+        if uniform:  # one set of terms for every voter
+            off, b, w = offsets[0][:, None], base[0], indifference[0]
+        else:  # each voter's constituency's terms
+            lengths = np.diff(np.append(seg.starts, seg.n))
+            off = np.repeat(offsets[seg.c0:seg.stop].T, lengths, axis=1)
+            b, w = np.repeat(base[seg.c0:seg.stop], lengths), np.repeat(indifference[seg.c0:seg.stop], lengths)
         x, y = xy
         a = np.empty((n_parties, stop - start), dtype=np.float32)
         for j in range(n_parties):  # by hand, not BLAS: single-threaded, same bits everywhere
             np.multiply(x, weights[j, 0], out=a[j])
-            a[j] += offsets[j]
+            a[j] += off[j]
             a[j] += weights[j, 1] * y
         best = a.max(axis=0)
         a -= best
@@ -99,6 +131,8 @@ def cast_ballots(
         for j in range(1, n_parties):  # cumulative sums (np.cumsum on axis 0 is slow)
             a[j] += a[j - 1]
         total = a[-1]
+        if not everyone_stands:  # a draw of exactly 0 must not land on a leading party that does not stand
+            np.maximum(u_choice, np.finfo(np.float32).tiny, out=u_choice)
         u_choice *= total
         choice = (a[0] < u_choice).astype(np.int32)
         for j in range(1, n_parties - 1):
@@ -108,23 +142,25 @@ def cast_ballots(
         alienation += y * y
         alienation -= f32(t) * best
         np.maximum(alienation, 0, out=alienation)
-        propensity = f32(BASE_TURNOUT) - f32(ALIENATION_WEIGHT) * alienation
-        propensity -= f32(INDIFFERENCE_WEIGHT * n_parties / (n_parties - 1)) * (1 - 1 / total)
+        propensity = b - f32(ALIENATION_WEIGHT) * alienation
+        propensity -= w * (1 - 1 / total)
         choice[u_turnout >= propensity] = n_parties
         if need:  # the ballots of the voters who voted
             voted = choice < n_parties
-            seg = ballots.segments(electorate.constituency, start, stop, ends)
             if rankings is None and cardinal is None:  # abstainers prefer nobody: equal utilities
-                s *= voted
+                if everyone_stands:
+                    s *= voted
+                else:  # -inf * 0 would be NaN
+                    s[:, ~voted] = 0
                 pairwise.add(s, seg)
             else:  # the voters who voted only, so that no draw is wasted on the others
-                s, seg = np.compress(voted, s, axis=1), seg.compress(voted)
+                s, vseg = np.compress(voted, s, axis=1), seg.compress(voted)
                 if pairwise is not None:
-                    pairwise.add(s, seg)
+                    pairwise.add(s, vseg)
                 perceived, first = ballots.perceive(s, ballot_rng), choice[voted]
                 for builder in (rankings, cardinal):
                     if builder is not None:
-                        builder.add(perceived, first, seg)
+                        builder.add(perceived, first, vseg)
         choice += keys_base[start:stop]
         counts += np.bincount(choice, minlength=counts.size)
     out = Ballots(counts.reshape(c, n_parties + 1)[:, :n_parties])

@@ -21,7 +21,7 @@ DEFAULT_PARTIES: tuple[dict[str, Any], ...] = (
     {"name": "Right", "position": (0.65, 0.2), "valence": 0.0, "incumbent": False},
     {"name": "Green", "position": (-0.35, 0.6), "valence": -0.05, "incumbent": False},
 )
-_PARTY_KEYS = {"name", "position", "valence", "incumbent"}
+_PARTY_KEYS = {"name", "position", "valence", "incumbent", "regions"}
 
 #: Accepted ranges (inclusive).
 TEMPERATURE_RANGE = (1e-6, 1e6)  #: below 1e-6 choices are deterministic to float32 precision anyway
@@ -102,7 +102,7 @@ def parties(value: object) -> tuple[dict[str, Any], ...]:
         if unknown or "name" not in party or "position" not in party:
             raise ValueError(
                 f"{where} must have keys 'name' and 'position' (optional 'valence', "
-                f"'incumbent'), got {sorted(party)}"
+                f"'incumbent', 'regions'), got {sorted(party)}"
             )
         name = party["name"]
         if not isinstance(name, str) or not name or name in names:
@@ -117,4 +117,14 @@ def parties(value: object) -> tuple[dict[str, Any], ...]:
         if not isinstance(incumbent, (bool, np.bool_)):
             raise ValueError(f"{where}['incumbent'] must be true or false, got {incumbent!r}")
         out.append({"name": name, "position": position, "valence": valence, "incumbent": bool(incumbent)})
+        if party.get("regions") is not None:  # absent unless given, so a party list's identity is unchanged
+            out[-1]["regions"] = party_regions(where, party["regions"])
     return tuple(out)
+
+
+def party_regions(where: str, value: object) -> list[str]:
+    """A party's ``regions``: a non-empty list of distinct region names (it stands only there)."""
+    if (not isinstance(value, (list, tuple)) or not value
+            or not all(isinstance(v, str) and v for v in value) or len(set(value)) != len(value)):
+        raise ValueError(f"{where}['regions'] must be a non-empty list of distinct region names, got {value!r}")
+    return list(value)

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from electoral_sim.model.regions import scale_counts
+
 #: Each system's parties: name, position [x, y], valence, incumbent.
 PARTY_SYSTEMS: dict[str, tuple[dict[str, Any], ...]] = {
     # UK general election, 12 December 2019 (Conservative government).
@@ -87,3 +89,26 @@ def party_system(name: str) -> list[dict[str, Any]]:
         raise ValueError(f"parties: unknown party system {name!r}: use one of {', '.join(PARTY_SYSTEMS)} "
                          "or a list of party dicts")
     return [{**p, "position": list(p["position"])} for p in PARTY_SYSTEMS[key]]
+
+
+#: Each system's regions, as held (constituency counts of the real election); systems without
+#: an entry are one region.
+REGIONS: dict[str, tuple[dict[str, Any], ...]] = {}
+
+
+def system_regions(name: str, n_constituencies: int) -> list[dict[str, Any]] | None:
+    """A named system's regions with their constituencies scaled to ``n_constituencies``.
+
+    At the real election's size the counts are the real ones; at another size
+    each region keeps at least one constituency and the rest go by largest
+    remainders of the real counts. None for a system without regions.
+    """
+    party_system(name)  # the name must be valid
+    key = name.strip().lower()
+    if key not in REGIONS:
+        return None
+    regions = [{**r, "centre": list(r["centre"]), "valence": dict(r["valence"])} for r in REGIONS[key]]
+    counts = scale_counts([r["constituencies"] for r in regions], n_constituencies, key)
+    for region, count in zip(regions, counts):
+        region["constituencies"] = count
+    return regions
