@@ -62,6 +62,81 @@ class Ballots:
     prefer: np.ndarray | None = None  #: (C, P, P) voters scoring i above j
 
 
+def _logit_block(xy: np.ndarray, weights: np.ndarray, off: np.ndarray, b, w, t: float, keep_utilities: bool):
+    """One block of voters: cumulative logit weights (P, m), utilities / T (or None), best, turnout propensity.
+
+    ``a[j]`` is the sum over parties k <= j of ``exp(u_k / T - best)``, so
+    ``a[-1]`` is the total and party j's probability is ``(a[j] - a[j-1]) / a[-1]``;
+    the propensity is not clipped (a voter turns out with probability
+    ``clip(propensity, 0, 1)``).
+    """
+    n_parties, m = len(weights), xy.shape[1]
+    x, y = xy
+    a = np.empty((n_parties, m), dtype=np.float32)
+    for j in range(n_parties):  # by hand, not BLAS: single-threaded, same bits everywhere
+        np.multiply(x, weights[j, 0], out=a[j])
+        a[j] += off[j]
+        a[j] += weights[j, 1] * y
+    best = a.max(axis=0)
+    a -= best
+    s = a.copy() if keep_utilities else None  # utilities / T, the voter's best at 0
+    np.exp(a, out=a)
+    for j in range(1, n_parties):  # cumulative sums (np.cumsum on axis 0 is slow)
+        a[j] += a[j - 1]
+    total = a[-1]
+    # turnout: alienation = max(0, ||v||^2 - T * best), indifference from max prob 1/total
+    f32 = np.float32
+    alienation = x * x
+    alienation += y * y
+    alienation -= f32(t) * best
+    np.maximum(alienation, 0, out=alienation)
+    propensity = b - f32(ALIENATION_WEIGHT) * alienation
+    propensity -= w * (1 - 1 / total)
+    return a, s, best, propensity
+
+
+def _block_terms(offsets, base, indifference, uniform: bool, seg: ballots.Segments):
+    """The utility offsets (P, m or 1), base turnout and indifference weight of a block's voters."""
+    if uniform:  # one set of terms for every voter
+        return offsets[0][:, None], base[0], indifference[0]
+    lengths = np.diff(np.append(seg.starts, seg.n))
+    return (np.repeat(offsets[seg.c0:seg.stop].T, lengths, axis=1), np.repeat(base[seg.c0:seg.stop], lengths),
+            np.repeat(indifference[seg.c0:seg.stop], lengths))
+
+
+def _kernel_terms(terms: PartyTerms, t: float):
+    """Per-constituency terms of the kernel, in its float32 arithmetic, and whether they are all equal."""
+    weights = (2.0 * terms.positions / t).astype(np.float32)
+    offsets = (terms.const / t).astype(np.float32)  # (C, P)
+    n_standing = terms.standing.sum(axis=1)
+    base = terms.turnout.astype(np.float32)
+    indifference = (INDIFFERENCE_WEIGHT * n_standing / (n_standing - 1)).astype(np.float32)
+    uniform = bool((offsets == offsets[0]).all() and (base == base[0]).all())
+    return weights, offsets, base, indifference, uniform
+
+
+def expected_votes(electorate: Electorate, terms: PartyTerms, t: float) -> np.ndarray:
+    """(C, P) expected first preferences per constituency: the kernel's probabilities, no draws.
+
+    Each voter contributes ``P(turns out) * P(chooses j)``; the election's
+    vote counts scatter around these by the binomial noise of the draws.
+    """
+    weights, offsets, base, indifference, uniform = _kernel_terms(terms, t)
+    c, n = len(electorate.sizes), electorate.positions.shape[1]
+    ends = np.cumsum(electorate.sizes)
+    out = np.zeros((c, len(weights)), dtype=np.float64)
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        seg = ballots.segments(electorate.constituency, start, stop, ends)
+        off, b, w = _block_terms(offsets, base, indifference, uniform, seg)
+        a, _, _, propensity = _logit_block(electorate.positions[:, start:stop], weights, off, b, w, t, False)
+        p = np.diff(a, axis=0, prepend=0) / a[-1]
+        p *= np.clip(propensity, 0, 1)
+        out[seg.c0:seg.stop] += np.add.reduceat(p.astype(np.float64), np.minimum(seg.starts, seg.n - 1), axis=1).T \
+            * (np.diff(np.append(seg.starts, seg.n)) > 0)[:, None]
+    return out
+
+
 def cast_ballots(
     electorate: Electorate,
     terms: PartyTerms,
@@ -89,47 +164,23 @@ def cast_ballots(
     same bits as before regions existed.
     """
     n = electorate.positions.shape[1]
-    pos = terms.positions
-    n_parties, c = len(pos), len(electorate.sizes)
+    n_parties, c = len(terms.positions), len(electorate.sizes)
     # u_ij + ||v_i||^2 = 2 p_j . v_i + const_j, scaled by 1/T for the logit
-    weights = (2.0 * pos / t).astype(np.float32)
-    offsets = (terms.const / t).astype(np.float32)  # (C, P)
-    standing = terms.standing
-    n_standing = standing.sum(axis=1)
-    base = terms.turnout.astype(np.float32)
-    indifference = (INDIFFERENCE_WEIGHT * n_standing / (n_standing - 1)).astype(np.float32)
-    uniform = bool((offsets == offsets[0]).all() and (base == base[0]).all())
-    everyone_stands = bool(standing.all())
+    weights, offsets, base, indifference, uniform = _kernel_terms(terms, t)
+    everyone_stands = bool(terms.standing.all())
     counts = np.zeros(c * (n_parties + 1), dtype=np.int64)
     keys_base = electorate.constituency * np.int32(n_parties + 1)
     ends = np.cumsum(electorate.sizes)
     pairwise = ballots.Pairwise(c, n_parties) if "pairwise" in need else None
     rankings = ballots.Rankings(c, n_parties) if "rankings" in need else None
     cardinal = ballots.Cardinal(c, n_parties) if "cardinal" in need else None
-    f32 = np.float32
     for start in range(0, n, _CHUNK):
         stop = min(start + _CHUNK, n)
         xy = electorate.positions[:, start:stop]
         u_choice, u_turnout = rng.random((2, stop - start), dtype=np.float32)
         seg = ballots.segments(electorate.constituency, start, stop, ends)
-        if uniform:  # one set of terms for every voter
-            off, b, w = offsets[0][:, None], base[0], indifference[0]
-        else:  # each voter's constituency's terms
-            lengths = np.diff(np.append(seg.starts, seg.n))
-            off = np.repeat(offsets[seg.c0:seg.stop].T, lengths, axis=1)
-            b, w = np.repeat(base[seg.c0:seg.stop], lengths), np.repeat(indifference[seg.c0:seg.stop], lengths)
-        x, y = xy
-        a = np.empty((n_parties, stop - start), dtype=np.float32)
-        for j in range(n_parties):  # by hand, not BLAS: single-threaded, same bits everywhere
-            np.multiply(x, weights[j, 0], out=a[j])
-            a[j] += off[j]
-            a[j] += weights[j, 1] * y
-        best = a.max(axis=0)
-        a -= best
-        s = a.copy() if need else None  # utilities / T, the voter's best at 0
-        np.exp(a, out=a)
-        for j in range(1, n_parties):  # cumulative sums (np.cumsum on axis 0 is slow)
-            a[j] += a[j - 1]
+        off, b, w = _block_terms(offsets, base, indifference, uniform, seg)
+        a, s, best, propensity = _logit_block(xy, weights, off, b, w, t, keep_utilities=bool(need))
         total = a[-1]
         if not everyone_stands:  # a draw of exactly 0 must not land on a leading party that does not stand
             np.maximum(u_choice, np.finfo(np.float32).tiny, out=u_choice)
@@ -137,13 +188,6 @@ def cast_ballots(
         choice = (a[0] < u_choice).astype(np.int32)
         for j in range(1, n_parties - 1):
             choice += a[j] < u_choice
-        # turnout: alienation = max(0, ||v||^2 - T * best), indifference from max prob 1/total
-        alienation = x * x
-        alienation += y * y
-        alienation -= f32(t) * best
-        np.maximum(alienation, 0, out=alienation)
-        propensity = b - f32(ALIENATION_WEIGHT) * alienation
-        propensity -= w * (1 - 1 / total)
         choice[u_turnout >= propensity] = n_parties
         if need:  # the ballots of the voters who voted
             voted = choice < n_parties
