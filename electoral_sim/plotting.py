@@ -80,6 +80,7 @@ PARAMETER_LABELS: dict[str, str] = {
     "list_seats": "List-tier seats (MMP, parallel)",
     "overhang": "MMP overhang seats",
     "waiver_seats": "Constituency wins that waive the threshold",
+    "uncompensated_overhang": "Overhang seats left uncompensated",
     "regions": "Regions",
 }
 

@@ -35,6 +35,7 @@ ALTERNATIVES = {
     "list_seats": (5, {"electoral_system": "MMP"}),
     "overhang": ("level", {"electoral_system": "MMP", "allocation_method": "dhondt"}),
     "waiver_seats": (2, {"electoral_system": "MMP"}),
+    "uncompensated_overhang": (3, {"electoral_system": "MMP", "overhang": "level", "allocation_method": "dhondt"}),
     "regions": ([{"name": "North", "constituencies": 4, "centre": [0.0, 0.2]}, {"name": "South", "constituencies": 6}],
                 {}),
 }

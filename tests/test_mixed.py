@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from electoral_sim import ElectionModel
 from electoral_sim.systems.mixed import allocate_mixed, allocate_parallel, mmp_qualifying
 from electoral_sim.systems.proportional import allocate_seats
 
@@ -308,3 +309,38 @@ def test_bad_input_messages(kwargs, words):
 def test_parallel_bad_list_seats():
     with pytest.raises(ValueError, match="list_seats must be a non-negative integer, got -1"):
         allocate_parallel([50, 30], [1, 1], -1)
+
+
+def test_germany_2021_official_result_with_three_uncompensated_overhang_seats():
+    # Bundestag 2021 (Bundeswahlleiter, final result): second votes of the parties in the
+    # federal count (SPD, CDU, CSU, Greens, FDP, AfD, Left; the Left entered through its 3
+    # constituencies) and constituencies won; 598 seats before overhang. Seats: SPD 206, CDU 152,
+    # CSU 45, Greens 118, FDP 92, AfD 83, Left 39 (+ SSW 1, exempt from the threshold, not
+    # modelled) = 736. The 2020 law left up to three overhang seats (the CSU's) uncompensated.
+    votes = [11_955_434, 8_775_471, 2_402_827, 6_852_206, 5_319_952, 4_803_902, 2_270_906]
+    districts = [121, 98, 45, 16, 0, 16, 3]
+    out = allocate_mixed(votes, districts, 598, "sainte_lague", 0.05, 3, "level", uncompensated=3)
+    assert out.tolist() == [206, 152, 45, 118, 92, 83, 39]
+    assert allocate_mixed(votes, districts, 598, "sainte_lague", 0.05, 3, "level").sum() > 736  # fully levelled
+
+
+@settings(max_examples=60)
+@given(election=mmp_elections(max_votes=50, max_districts=5), method=st.sampled_from(["dhondt", "sainte_lague"]),
+       k=st.integers(0, 3))
+def test_partly_levelled_house_is_the_smallest_with_at_most_k_overhang(election, method, k):
+    votes, districts, n_seats = election
+    out = allocate_mixed(votes, districts, n_seats, method, 0.0, None, "level", uncompensated=k)
+    part, _ = mmp_qualifying(votes, districts, 0.0, None)
+    idx = np.flatnonzero(part)
+    pv, pd = [votes[i] for i in idx], np.array([districts[i] for i in idx])
+    pool = n_seats - int(np.array(districts)[~part].sum())
+    listed = np.array(pv) > 0
+    ent = sequential(pv, method, lambda s, n: n >= pool and np.maximum(pd - np.array(s), 0)[listed].sum() <= k)
+    assert out[part].tolist() == np.maximum(ent, pd).tolist()
+
+
+def test_uncompensated_overhang_needs_levelling():
+    with pytest.raises(ValueError, match="uncompensated=2 applies only to overhang='level'"):
+        allocate_mixed([10, 5], [2, 0], 4, overhang="keep", uncompensated=2)
+    with pytest.raises(ValueError, match="uncompensated_overhang=3 applies only to MMP with overhang='level'"):
+        ElectionModel.canonical_params(electoral_system="MMP", uncompensated_overhang=3)

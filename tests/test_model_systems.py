@@ -407,7 +407,8 @@ def test_threshold_waived_is_reported():
 
 def test_new_parameters_are_canonical_and_ordered():
     p = ElectionModel.canonical_params(electoral_system="stv", district_magnitude=3.0, pr_tier="National")
-    assert list(p)[-6:] == ["district_magnitude", "pr_tier", "list_seats", "overhang", "waiver_seats", "regions"]
+    assert list(p)[-7:] == ["district_magnitude", "pr_tier", "list_seats", "overhang", "waiver_seats",
+                            "uncompensated_overhang", "regions"]
     assert (p["electoral_system"], p["district_magnitude"], p["pr_tier"]) == ("STV", 3, "national")
     assert (p["list_seats"], p["overhang"], p["waiver_seats"]) == (None, "keep", 1)
 

@@ -109,6 +109,13 @@ class ElectionModel:
     overhang : ``keep`` or ``level`` (MMP only).
     waiver_seats : constituencies a party must win to enter the list tier
         regardless of the threshold (>= 1; MMP only).
+    uncompensated_overhang : with ``overhang="level"``, up to this many overhang
+        seats stay without levelling seats (>= 0; Germany's 2020 law: 3; MMP only).
+    regions : list of region dicts (see :mod:`electoral_sim.model.regions`):
+        constituency counts, centres, spreads, regional valence shifts and
+        turnout; a party's ``regions`` key says where it stands. A name takes a
+        named party system's regions, scaled to ``n_constituencies``; a named
+        ``parties`` system brings its own regions when ``regions`` is None.
     seed : seed of the model's ``numpy.random.Generator``; None draws one from
         entropy and records it in ``self.seed``.
 
@@ -139,6 +146,7 @@ class ElectionModel:
         list_seats: int | None = None,
         overhang: str = "keep",
         waiver_seats: int = 1,
+        uncompensated_overhang: int = 0,
         regions: list[dict] | str | None = None,
         seed: int | None = None,
     ) -> None:
@@ -199,6 +207,7 @@ class ElectionModel:
             "list_seats": None if a["list_seats"] is None else check.integer("list_seats", a["list_seats"], 0),
             "overhang": check.choice("overhang", a["overhang"], OVERHANG_RULES),
             "waiver_seats": check.integer("waiver_seats", a["waiver_seats"], 1),
+            "uncompensated_overhang": check.integer("uncompensated_overhang", a["uncompensated_overhang"], 0),
             "regions": geo.check_regions(regions, parties, n_constituencies),
         }
         _check_combination(out, len(parties), _fewest_standing(out["regions"], parties))
@@ -338,7 +347,8 @@ class ElectionModel:
                 seats = systems.allocate_parallel(votes, district, list_seats, self.allocation_method, self.threshold)
                 return seats, winners, float(systems.qualifying_parties(votes, self.threshold)[1])
             seats = systems.allocate_mixed(votes, district, c + list_seats, self.allocation_method,
-                                           self.threshold, self.waiver_seats, self.overhang)
+                                           self.threshold, self.waiver_seats, self.overhang,
+                                           self.uncompensated_overhang)
             waived = systems.mmp_qualifying(votes, district, self.threshold, self.waiver_seats)[1]
             return seats, winners, float(waived)
         winners = [self._count_constituency(spec, ballots, k, tie) for k in range(c)]
@@ -450,5 +460,8 @@ def _check_combination(p: dict[str, Any], n_parties: int, n_standing: int) -> No
     if p["overhang"] == "level" and p["allocation_method"] not in systems.DIVISOR_METHODS:
         raise ValueError(f"overhang='level' needs allocation_method {' or '.join(systems.DIVISOR_METHODS)}, "
                          f"got {p['allocation_method']!r}")
+    if p["uncompensated_overhang"] and (system != "MMP" or p["overhang"] != "level"):
+        raise ValueError(f"uncompensated_overhang={p['uncompensated_overhang']} applies only to MMP with "
+                         f"overhang='level', got {system} with overhang={p['overhang']!r}")
     if p["waiver_seats"] != 1 and system != "MMP":
         raise ValueError(f"waiver_seats={p['waiver_seats']} applies only to MMP, got {system}")

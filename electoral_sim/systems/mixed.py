@@ -63,6 +63,7 @@ def allocate_mixed(
     threshold: float = 0.05,
     waiver_seats: int | None = 1,
     overhang: str = "keep",
+    uncompensated: int = 0,
 ) -> np.ndarray:
     """Mixed-member proportional (MMP): total seats per party.
 
@@ -86,7 +87,12 @@ def allocate_mixed(
          in the 2013 and 2017 elections; here in one national tier, without
          the Laender). It needs a house-monotone divisor method (``dhondt``
          or ``sainte_lague``); a party without list votes cannot be levelled
-         and keeps its districts on top.
+         and keeps its districts on top. With ``uncompensated = k > 0`` the
+         house grows only until at most k overhang seats remain, which are
+         kept without levelling seats: the smallest house size at which the
+         qualifying parties' overhang adds up to k or less (Germany's Federal
+         Electoral Act s 6(5) as amended in 2020, k = 3, used in 2021: the
+         CSU's 3 overhang seats were not compensated and the house was 736).
 
     Returns
     -------
@@ -116,8 +122,14 @@ def allocate_mixed(
     pool = n_seats - int(districts[~takes_part].sum())
     part_votes = [votes[i] for i in part]
     entitled = allocate_seats(part_votes, pool, method)
+    if not isinstance(uncompensated, (int, np.integer)) or isinstance(uncompensated, bool) or uncompensated < 0:
+        raise ValueError(f"uncompensated must be a whole number >= 0, got {uncompensated!r}")
+    if uncompensated and overhang != "level":
+        raise ValueError(f"uncompensated={uncompensated} applies only to overhang='level', got {overhang!r}")
     if overhang == "level":
-        entitled = _levelled(part_votes, districts[part], entitled, method)
+        levelled = _levelled(part_votes, districts[part], entitled, method)
+        entitled = _partly_levelled(part_votes, districts[part], pool, levelled, method, int(uncompensated)) \
+            if uncompensated else levelled
     total = districts.copy()
     total[part] = np.maximum(entitled, districts[part])
     return total
@@ -159,6 +171,30 @@ def _waiver(waiver_seats: object) -> int | None:
             or waiver_seats < 1):
         raise ValueError(f"waiver_seats must be a positive integer or None (no waiver), got {waiver_seats!r}")
     return int(waiver_seats)
+
+
+def _partly_levelled(votes: list[Number], districts: np.ndarray, pool: int, levelled: np.ndarray, method: str,
+                     uncompensated: int) -> np.ndarray:
+    """Entitlements at the smallest house size >= ``pool`` whose overhang is at most ``uncompensated``.
+
+    Overhang only falls as the house grows (a divisor method is house
+    monotone), so the size is found by bisection between ``pool`` and the
+    fully levelled house.
+    """
+    def overhang(n: int) -> tuple[int, np.ndarray]:
+        seats = allocate_seats(votes, n, method)
+        return int(np.maximum(districts - seats, 0)[np.array(votes) > 0].sum()), seats
+
+    low, high = pool, int(levelled.sum())
+    best = levelled
+    while low < high:
+        mid = (low + high) // 2
+        excess, seats = overhang(mid)
+        if excess <= uncompensated:
+            high, best = mid, seats
+        else:
+            low = mid + 1
+    return best if int(best.sum()) == low else overhang(low)[1]
 
 
 def _levelled(votes: list[Number], districts: np.ndarray, entitled: np.ndarray, method: str) -> np.ndarray:
